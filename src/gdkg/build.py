@@ -1,0 +1,181 @@
+"""The build pipeline: load → reason → validate → write build/.
+
+Outputs (all sorted, written atomically, manifest last):
+  build/asserted.ttl, build/asserted.nt   ontology + data as written
+  build/inferred.ttl, build/inferred.nt   what OWL RL adds (closure minus asserted)
+  build/validation.txt                    the SHACL report in words
+  build/manifest.json                     input hash, counts, timings; the cache key
+Later commands reuse these when the input hash is unchanged.
+"""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import URIRef
+from rdflib.namespace import RDF
+
+from . import __version__
+from .load import Triple, load_files
+from .namespaces import GD
+from .progress import Timer
+from .project import Project
+from .reason import Engine, available_engine, closure
+from .serialize import ntriples, turtle, write_atomic
+from .validate import ValidationReport, load_shapes, validate
+
+MANIFEST = "manifest.json"
+ARTEFACTS = ("asserted.ttl", "asserted.nt", "inferred.ttl", "inferred.nt", "validation.txt")
+
+
+@dataclass
+class BuildResult:
+    """What a build produced; also what ``gdkg build`` prints."""
+
+    project: Project
+    input_hash: str
+    asserted: int
+    inferred: int
+    instances: dict[str, int]
+    report: ValidationReport | None
+    timer: Timer
+    reasoner: str
+    cached: bool = False
+    manifest: dict = field(default_factory=dict)
+
+    @property
+    def conforms(self) -> bool:
+        if self.report is not None:
+            return self.report.conforms
+        return bool(self.manifest.get("conforms", True))
+
+
+def read_manifest(project: Project) -> dict | None:
+    path = project.build_dir / MANIFEST
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return None
+
+
+def is_fresh(project: Project, input_hash: str | None = None) -> bool:
+    """True when build/ holds the outputs of the current inputs."""
+    manifest = read_manifest(project)
+    if manifest is None:
+        return False
+    if not all((project.build_dir / name).is_file() for name in ARTEFACTS):
+        return False
+    return manifest.get("input_hash") == (input_hash or project.input_hash())
+
+
+def build(project: Project | None = None, *, engine: Engine = "auto", force: bool = False,
+          timer: Timer | None = None) -> BuildResult:
+    """Run the pipeline on ``project`` (found from the working directory by default)."""
+    project = project or Project.find()
+    timer = timer or Timer()
+    input_hash = project.input_hash()
+    if not force and is_fresh(project, input_hash):
+        manifest = read_manifest(project) or {}
+        return BuildResult(project, input_hash, manifest["asserted"], manifest["inferred"],
+                           manifest["instances"], None, timer, manifest["reasoner"],
+                           cached=True, manifest=manifest)
+
+    files = project.graph_files()
+    with timer.stage(f"load {len(files)} files"):
+        asserted_graph = load_files(files, shown=project.relative)
+        shapes = load_shapes(project.shape_files())
+    asserted: set[Triple] = set(asserted_graph)
+    reasoner = available_engine(engine)
+    with timer.stage(f"reason (OWL RL, {reasoner})"):
+        reasoned = closure(asserted_graph, engine)
+        inferred = reasoned - asserted
+    with timer.stage("validate (SHACL)"):
+        report = validate(asserted_graph, shapes)
+    instances = count_instances(reasoned)
+    with timer.stage("write build/"):
+        out = project.build_dir
+        head = f"# gdkg {__version__} build; input hash {input_hash[:16]}\n"
+        write_atomic(out / "asserted.ttl", turtle(asserted, header=head + "# asserted: ontology + data\n"))
+        write_atomic(out / "asserted.nt", ntriples(asserted))
+        write_atomic(out / "inferred.ttl", turtle(inferred, header=head + "# inferred by OWL RL\n"))
+        write_atomic(out / "inferred.nt", ntriples(inferred))
+        write_atomic(out / "validation.txt", report_text(report, project))
+        manifest = {
+            "gdkg_version": __version__,
+            "input_hash": input_hash,
+            "reasoner": reasoner,
+            "asserted": len(asserted),
+            "inferred": len(inferred),
+            "instances": instances,
+            "conforms": report.conforms,
+            "results": dict(report.counts()),
+        }
+        write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2,
+                                                sort_keys=True) + "\n")
+    return BuildResult(project, input_hash, len(asserted), len(inferred), instances, report,
+                       timer, reasoner, manifest=manifest)
+
+
+def count_instances(triples: set[Triple]) -> dict[str, int]:
+    """Instances per gd: class (subclass instances counted in their superclasses too)."""
+    counts: Counter[str] = Counter()
+    prefix = str(GD)
+    for s, p, o in triples:
+        if p == RDF.type and isinstance(o, URIRef) and str(o).startswith(prefix):
+            counts["gd:" + str(o)[len(prefix):]] += 1
+    return dict(sorted(counts.items()))
+
+
+def report_text(report: ValidationReport, project: Project | None = None,
+                lang: str = "en", limit: int | None = None) -> str:
+    """The validation report as text, grouped by focus node."""
+    from .namespaces import PREFIXES
+    from .serialize import _Compactor
+
+    compact = _Compactor(PREFIXES)
+    lines = [f"SHACL: {report.summary()}"]
+    results = report.results if limit is None else report.results[:limit]
+    focus = None
+    for result in results:
+        if result.focus != focus:
+            focus = result.focus
+            lines.append(f"{compact.iri(focus)}")
+        path = f" {compact.iri(result.path)}" if result.path else ""
+        value = ""
+        if result.value is not None:
+            value = f" (value {compact.iri(result.value) if result.value.startswith('http') else result.value})"
+        lines.append(f"  [{result.severity}]{path}: {result.message(lang)}{value}")
+    if limit is not None and len(report.results) > limit:
+        lines.append(f"… and {len(report.results) - limit} more (see build/validation.txt)")
+    return "\n".join(lines) + "\n"
+
+
+def summary_text(result: BuildResult, top: int = 40) -> str:
+    """What ``gdkg build`` prints when it is done."""
+    lines = []
+    state = "up to date (cached)" if result.cached else "built"
+    lines.append(f"gdkg {state}: {result.project.relative(result.project.build_dir)}/")
+    lines.append(f"  triples: {result.asserted} asserted, {result.inferred} inferred "
+                 f"(reasoner: {result.reasoner})")
+    lines.append("  instances per class:")
+    wanted = sorted(result.instances.items(), key=lambda item: (-item[1], item[0]))[:top]
+    width = max((len(name) for name, _ in wanted), default=0)
+    for name, count in wanted:
+        lines.append(f"    {name:<{width}}  {count:>6}")
+    if result.report is not None:
+        lines.append(f"  validation: {result.report.summary()}")
+    else:
+        counts = result.manifest.get("results", {})
+        state = "conforms" if result.conforms else "does NOT conform"
+        lines.append(f"  validation: {state} ({counts.get('violation', 0)} violations, "
+                     f"{counts.get('warning', 0)} warnings, {counts.get('info', 0)} infos)")
+    if result.timer.stages:
+        lines.append(f"  time: {result.timer.summary()}")
+    return "\n".join(lines)
+
+
+def artefact_paths(project: Project) -> dict[str, Path]:
+    return {name: project.build_dir / name for name in ARTEFACTS}

@@ -1,0 +1,140 @@
+"""What each CLI command does, on top of the Python API. Errors become messages
+and exit codes here, never tracebacks."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+
+from .load import LoadError
+from .project import Project, ProjectNotFound
+from .query import QueryError
+
+EXIT_OK, EXIT_NONCONFORMING, EXIT_UNUSABLE = 0, 1, 2
+
+
+def _err(message: str) -> None:
+    print(f"gdkg: error: {message}", file=sys.stderr)
+
+
+def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
+    try:
+        project = Project.find(args.root)
+        handler = globals()[f"cmd_{args.command.replace('-', '_')}"]
+        return handler(args, project)
+    except ProjectNotFound as exc:
+        _err(str(exc))
+    except LoadError as exc:
+        _err(str(exc))
+    except QueryError as exc:
+        _err(str(exc))
+    except BrokenPipeError:  # e.g. `gdkg matrix | head`
+        return EXIT_OK
+    except KeyboardInterrupt:
+        _err("interrupted")
+        return 130
+    return EXIT_UNUSABLE
+
+
+def cmd_build(args, project: Project) -> int:
+    from .build import build, report_text, summary_text
+    from .progress import stderr_timer
+    from .validate import SEVERITY_ORDER
+
+    timer = stderr_timer(args.quiet)
+    result = build(project, engine=args.reasoner, force=args.force, timer=timer)
+    if result.report is not None and result.report.results:
+        print(report_text(result.report, project, lang=args.lang, limit=30), end="",
+              file=sys.stderr)
+    print(summary_text(result))
+    if result.report is not None:
+        failing = result.report.at_least(args.fail_on)
+    else:
+        counts = result.manifest.get("results", {})
+        failing = [s for s in counts if SEVERITY_ORDER[s] >= SEVERITY_ORDER[args.fail_on]
+                   and counts[s]]
+    return EXIT_NONCONFORMING if failing else EXIT_OK
+
+
+def cmd_matrix(args, project: Project) -> int:
+    from .matrix import matrix
+
+    table = matrix(args.kind, project=project)
+    sys.stdout.write(table.render(args.format, args.lang))
+    return EXIT_NONCONFORMING if table.mismatches() else EXIT_OK
+
+
+def cmd_query(args, project: Project) -> int:
+    from .query import NamedQuery, get_query, named_queries, run
+    from .store import KnowledgeGraph
+
+    if args.list or (not args.name and not args.file):
+        for name, query in named_queries(project).items():
+            params = " ".join(f"--param {p}=…" for p in query.params)
+            print(f"{name}  {params}".rstrip())
+            if query.title:
+                print(f"    {query.title}")
+        return EXIT_OK
+    if args.file:
+        path = Path(args.file)
+        if not path.is_file():
+            raise QueryError(f"{args.file}: no such file")
+        query = NamedQuery.read(path)
+    else:
+        query = get_query(project, args.name)
+    params = {}
+    for item in args.param:
+        name, sep, value = item.partition("=")
+        if not sep:
+            raise QueryError(f"--param {item!r}: expected NAME=VALUE")
+        params[name.strip()] = value
+    missing = [p for p in query.params if p not in params]
+    if args.file:
+        query.params.update({name: "" for name in params})
+    if missing and not args.file:
+        print(f"note: unbound parameter(s) {', '.join(missing)} match anything", file=sys.stderr)
+    kg = KnowledgeGraph.open(project)
+    try:
+        result = run(kg, query, params)
+    except SyntaxError as exc:
+        raise QueryError(f"{query.path}: SPARQL syntax error: {exc}") from None
+    if result.boolean is not None:
+        print("true" if result.boolean else "false")
+        return EXIT_OK
+    labels = _labels(kg, result.rows, args.lang)
+    show = lambda term: _show(term, labels)  # noqa: E731
+    if args.format == "json":
+        rows = [{k: (None if v is None else str(v)) for k, v in row.items()} for row in result.rows]
+        print(json.dumps({"variables": result.variables, "rows": rows}, ensure_ascii=False, indent=2))
+        return EXIT_OK
+    from .tables import render
+
+    sys.stdout.write(render(result.variables, [[show(r[v]) for v in result.variables]
+                                               for r in result.rows], args.format))
+    if args.format == "table":
+        print(f"({len(result.rows)} rows)", file=sys.stderr)
+    return EXIT_OK
+
+
+_LABELS = """
+SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANG(?l) = ?lang) }"""
+
+
+def _labels(kg, rows, lang: str) -> dict[str, str]:
+    wanted = {str(v) for row in rows for v in row.values() if isinstance(v, URIRef)}
+    if not wanted:
+        return {}
+    found = kg.query(_LABELS, {"lang": Literal(lang)}).rows
+    return {str(r["s"]): str(r["l"]) for r in found if str(r["s"]) in wanted}
+
+
+def _show(term, labels: dict[str, str]) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, URIRef):
+        return labels.get(str(term), str(term))
+    return str(term)

@@ -1,0 +1,116 @@
+"""The reasoned graph, loaded from build/ for queries.
+
+With pyoxigraph (``fast`` extra) the sorted N-Triples of build/ load into an
+in-memory Oxigraph store in a fraction of a second and SPARQL runs there;
+without it rdflib parses them and runs SPARQL itself. Both give rows of
+rdflib terms, so callers do not care which engine answered.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from rdflib import Graph, Literal, URIRef
+from rdflib.term import Node
+
+from .load import pyoxigraph
+from .load import _term as _ox_to_rdflib
+from .namespaces import PREFIXES
+from .project import Project
+
+Row = dict[str, Node | None]
+
+
+@dataclass
+class QueryResult:
+    """Variables and rows of a SELECT, or the boolean of an ASK."""
+
+    variables: list[str]
+    rows: list[Row]
+    boolean: bool | None = None
+
+
+class KnowledgeGraph:
+    """Asserted + inferred triples, queryable with SPARQL 1.1."""
+
+    def __init__(self, paths: list[Path]):
+        self.paths = paths
+        if pyoxigraph is not None:
+            self._store = pyoxigraph.Store()
+            for path in paths:
+                self._store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
+            self._graph = None
+        else:
+            self._store = None
+            self._graph = Graph()
+            for path in paths:
+                self._graph.parse(path, format="nt")
+
+    @classmethod
+    def open(cls, project: Project | None = None, *, build_if_stale: bool = True,
+             timer=None) -> KnowledgeGraph:
+        """The reasoned graph of ``project``; rebuilds first when the sources changed."""
+        from .build import build, is_fresh
+
+        project = project or Project.find()
+        if not is_fresh(project):
+            if not build_if_stale:
+                raise RuntimeError("build/ is missing or stale; run `gdkg build`")
+            build(project, timer=timer)
+        out = project.build_dir
+        return cls([out / "asserted.nt", out / "inferred.nt"])
+
+    def __len__(self) -> int:
+        if self._store is not None:
+            return len(self._store)
+        return len(self._graph)
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        """Run a SPARQL SELECT or ASK; ``bindings`` pre-bind variables (values, not text)."""
+        if self._store is not None:
+            answer = self._store.query(_with_values(sparql, bindings), prefixes=PREFIXES)
+            if isinstance(answer, bool):
+                return QueryResult([], [], answer)
+            if isinstance(answer, pyoxigraph.QueryBoolean):
+                return QueryResult([], [], bool(answer))
+            variables = [v.value for v in answer.variables]
+            rows = []
+            for solution in answer:
+                rows.append({name: (None if solution[name] is None else _ox_to_rdflib(solution[name]))
+                             for name in variables})
+            return QueryResult(variables, rows)
+        answer = self._graph.query(sparql, initNs=PREFIXES, initBindings=dict(bindings or {}))
+        if answer.type == "ASK":
+            return QueryResult([], [], bool(answer.askAnswer))
+        variables = [str(v) for v in answer.vars]
+        rows = [{name: row[i] for i, name in enumerate(variables)} for row in answer]
+        return QueryResult(variables, rows)
+
+
+def _with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
+    """Bind variables with a trailing VALUES clause (SPARQL 1.1 §10.2.2).
+
+    Each value is written as an N-Triples term (IRIs and literals escaped by
+    rdflib), so it is data: no value can add to or change the query."""
+    if not bindings:
+        return sparql
+    for name in bindings:
+        if not _VARIABLE.match(name):
+            raise ValueError(f"not a SPARQL variable name: {name!r}")
+    names = " ".join(f"?{name}" for name in bindings)
+    values = " ".join(_term_n3(term) for term in bindings.values())
+    return f"{sparql}\nVALUES ({names}) {{ ({values}) }}\n"
+
+
+_VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+
+
+def _term_n3(term: Node) -> str:
+    if not isinstance(term, URIRef | Literal):
+        raise TypeError(f"cannot bind {term!r}")
+    if isinstance(term, URIRef) and any(ch in str(term) for ch in '<>"{}|^`\\ '):
+        raise ValueError(f"not a valid IRI: {str(term)!r}")
+    return term.n3()

@@ -1,0 +1,131 @@
+"""SHACL validation with pySHACL, and a readable report of its results.
+
+The data graph given to pySHACL is the *asserted* graph (ontology + data),
+not the OWL RL closure: after reasoning every object of a property with an
+``rdfs:range`` is typed with that range, which would make ``sh:class`` checks
+pass for dangling or mistyped references. The ontology is included so
+``sh:targetClass`` reaches instances of subclasses.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF
+
+from .load import load_files
+from .namespaces import SH
+
+SEVERITY_ORDER = {"info": 0, "warning": 1, "violation": 2}
+_SEVERITY = {SH.Info: "info", SH.Warning: "warning", SH.Violation: "violation"}
+
+
+@dataclass(frozen=True)
+class ValidationResult:
+    """One SHACL result: what is wrong, where, and how badly."""
+
+    severity: str
+    focus: str
+    path: str | None
+    value: str | None
+    messages: dict[str, str]
+    shape: str | None
+    constraint: str | None
+
+    def message(self, lang: str = "en") -> str:
+        return self.messages.get(lang) or self.messages.get("") or next(
+            iter(self.messages.values()), self.constraint or "constraint not met")
+
+
+@dataclass
+class ValidationReport:
+    """All results of one validation run."""
+
+    results: list[ValidationResult] = field(default_factory=list)
+
+    @property
+    def conforms(self) -> bool:
+        return not any(r.severity == "violation" for r in self.results)
+
+    def counts(self) -> Counter[str]:
+        return Counter(r.severity for r in self.results)
+
+    def at_least(self, severity: str) -> list[ValidationResult]:
+        floor = SEVERITY_ORDER[severity]
+        return [r for r in self.results if SEVERITY_ORDER[r.severity] >= floor]
+
+    def summary(self) -> str:
+        counts = self.counts()
+        state = "conforms" if self.conforms else "does NOT conform"
+        parts = ", ".join(f"{counts.get(s, 0)} {s}s" for s in ("violation", "warning", "info"))
+        return f"{state} ({parts})"
+
+
+def load_shapes(paths: Iterable[Path]) -> Graph:
+    return load_files(paths)
+
+
+def validate(data: Graph, shapes: Graph) -> ValidationReport:
+    """Validate ``data`` against ``shapes`` (no inference; SPARQL constraints on)."""
+    from pyshacl import validate as shacl_validate
+
+    _conforms, results_graph, _text = shacl_validate(
+        data,
+        shacl_graph=shapes,
+        inference="none",
+        advanced=True,
+        allow_warnings=True,
+        allow_infos=True,
+        abort_on_first=False,
+    )
+    return ValidationReport(sorted(_results(results_graph), key=_order))
+
+
+def _order(result: ValidationResult) -> tuple:
+    return (-SEVERITY_ORDER[result.severity], result.focus, result.path or "",
+            result.value or "", result.shape or "")
+
+
+def _text(term) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, BNode):
+        return None
+    return str(term)
+
+
+def _results(graph: Graph) -> Iterable[ValidationResult]:
+    seen = set()
+    for node in graph.subjects(RDF.type, SH.ValidationResult):
+        messages: dict[str, str] = {}
+        for message in graph.objects(node, SH.resultMessage):
+            if isinstance(message, Literal):
+                messages.setdefault(message.language or "", str(message))
+        result = ValidationResult(
+            severity=_SEVERITY.get(graph.value(node, SH.resultSeverity), "violation"),
+            focus=str(graph.value(node, SH.focusNode)),
+            path=_text(graph.value(node, SH.resultPath)),
+            value=_value(graph.value(node, SH.value)),
+            messages=messages,
+            shape=_text(graph.value(node, SH.sourceShape)),
+            constraint=_text(graph.value(node, SH.sourceConstraintComponent)),
+        )
+        key = (result.severity, result.focus, result.path, result.value, result.shape,
+               tuple(sorted(messages.items())))
+        if key not in seen:
+            seen.add(key)
+            yield result
+
+
+def _value(term) -> str | None:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        return term.n3()
+    if isinstance(term, URIRef):
+        return str(term)
+    return None
