@@ -19,13 +19,13 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from . import __version__
-from .load import Triple, load_files
+from .load import Triple, load_triples
 from .namespaces import GD
 from .progress import Timer
 from .project import Project
 from .reason import Engine, available_engine, closure
 from .serialize import ntriples, turtle, write_atomic
-from .validate import ValidationReport, load_shapes, validate
+from .validate import ValidationReport, start_validation
 
 MANIFEST = "manifest.json"
 ARTEFACTS = ("asserted.ttl", "asserted.nt", "inferred.ttl", "inferred.nt", "validation.txt")
@@ -85,15 +85,15 @@ def build(project: Project | None = None, *, engine: Engine = "auto", force: boo
 
     files = project.graph_files()
     with timer.stage(f"load {len(files)} files"):
-        asserted_graph = load_files(files, shown=project.relative)
-        shapes = load_shapes(project.shape_files())
-    asserted: set[Triple] = set(asserted_graph)
+        asserted: set[Triple] = load_triples(files, shown=project.relative)
+        shape_triples = load_triples(project.shape_files(), shown=project.relative)
+    # SHACL runs on the asserted graph, so it needs nothing from the reasoner:
+    # on a machine with more than one core it runs in a child process meanwhile.
+    pending = start_validation(asserted, shape_triples)
     reasoner = available_engine(engine)
     with timer.stage(f"reason (OWL RL, {reasoner})"):
-        reasoned = closure(asserted_graph, engine)
+        reasoned = closure(asserted, engine)
         inferred = reasoned - asserted
-    with timer.stage("validate (SHACL)"):
-        report = validate(asserted_graph, shapes)
     instances = count_instances(reasoned)
     with timer.stage("write build/"):
         out = project.build_dir
@@ -102,6 +102,9 @@ def build(project: Project | None = None, *, engine: Engine = "auto", force: boo
         write_atomic(out / "asserted.nt", ntriples(asserted))
         write_atomic(out / "inferred.ttl", turtle(inferred, header=head + "# inferred by OWL RL\n"))
         write_atomic(out / "inferred.nt", ntriples(inferred))
+    with timer.stage("validate (SHACL)" + (" — ran alongside" if pending.parallel else "")):
+        report = pending.result()
+    with timer.stage("write report and manifest"):
         write_atomic(out / "validation.txt", report_text(report, project))
         manifest = {
             "gdkg_version": __version__,

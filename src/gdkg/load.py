@@ -186,6 +186,20 @@ def parse_file(path: Path, shown: str | None = None) -> list[Triple]:
     return parse_text(read_text(path, shown), shown)
 
 
+def load_triples(paths: Iterable[Path], shown=str) -> set[Triple]:
+    """Parse several files into one set of triples; the first bad file raises LoadError."""
+    triples: set[Triple] = set()
+    for path in paths:
+        triples.update(parse_file(path, shown(path)))
+    return triples
+
+
+def to_graph(triples: Iterable[Triple]) -> Graph:
+    graph = Graph()
+    graph.addN((s, p, o, graph) for s, p, o in triples)
+    return graph
+
+
 def load_files(paths: Iterable[Path], shown=str) -> Graph:
     """Parse several files into one graph; the first bad file raises LoadError."""
     graph = Graph()

@@ -39,7 +39,15 @@ def write_atomic(path: Path, text: str) -> None:
 
 def ntriples(triples: Iterable[Triple]) -> str:
     """Sorted N-Triples text."""
-    lines = sorted(f"{s.n3()} {p.n3()} {o.n3()} .\n" for s, p, o in triples)
+    n3: dict = {}
+
+    def term(t) -> str:
+        text = n3.get(t)
+        if text is None:
+            text = n3[t] = t.n3()
+        return text
+
+    lines = sorted(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples)
     return "".join(lines)
 
 
@@ -48,6 +56,7 @@ class _Compactor:
         # longest namespace first, so gd:… is not written as a shorter prefix
         self.prefixes = sorted(prefixes.items(), key=lambda item: -len(item[1]))
         self.used: set[str] = set()
+        self._cache: dict = {}
 
     def iri(self, iri: str) -> str:
         for name, namespace in self.prefixes:
@@ -59,6 +68,12 @@ class _Compactor:
         return f"<{iri}>"
 
     def term(self, term: URIRef | BNode | Literal) -> str:
+        text = self._cache.get(term)
+        if text is None:
+            text = self._cache[term] = self._render(term)
+        return text
+
+    def _render(self, term: URIRef | BNode | Literal) -> str:
         if isinstance(term, URIRef):
             return self.iri(str(term))
         if isinstance(term, Literal) and term.datatype is not None:

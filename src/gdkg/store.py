@@ -8,16 +8,16 @@ rdflib terms, so callers do not care which engine answered.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 import re
+from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .load import pyoxigraph
 from .load import _term as _ox_to_rdflib
+from .load import pyoxigraph
 from .namespaces import PREFIXES
 from .project import Project
 

@@ -9,15 +9,16 @@ pass for dangling or mistyped references. The ontology is included so
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from .load import load_files
+from .load import to_graph
 from .namespaces import SH
 
 SEVERITY_ORDER = {"info": 0, "warning": 1, "violation": 2}
@@ -65,8 +66,55 @@ class ValidationReport:
         return f"{state} ({parts})"
 
 
-def load_shapes(paths: Iterable[Path]) -> Graph:
-    return load_files(paths)
+class PendingValidation:
+    """A validation started by :func:`start_validation`; ``result()`` waits for it."""
+
+    def __init__(self, data: set, shapes: set):
+        self.parallel = False
+        self._report: ValidationReport | None = None
+        self._error: BaseException | None = None
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this platform
+            context = None
+        if context is not None and (os.cpu_count() or 1) > 1:
+            receive, send = context.Pipe(duplex=False)
+            self._process = context.Process(target=_validate_in_child, args=(data, shapes, send),
+                                            daemon=True)
+            self._process.start()
+            send.close()
+            self._receive = receive
+            self.parallel = True
+        else:
+            self._data, self._shapes = data, shapes
+
+    def result(self) -> ValidationReport:
+        if not self.parallel:
+            return validate(to_graph(self._data), to_graph(self._shapes))
+        try:
+            outcome = self._receive.recv()
+        except EOFError:
+            raise RuntimeError("SHACL validation process died without a result") from None
+        finally:
+            self._process.join()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        return outcome
+
+
+def _validate_in_child(data: set, shapes: set, send) -> None:
+    try:
+        send.send(validate(to_graph(data), to_graph(shapes)))
+    except BaseException as exc:  # report, don't hang the parent
+        send.send(RuntimeError(f"SHACL validation failed: {exc}"))
+    finally:
+        send.close()
+
+
+def start_validation(data: set, shapes: set) -> PendingValidation:
+    """Validate the asserted triples against the shapes, in a forked child process
+    when the machine has more than one core (reasoning meanwhile uses the other)."""
+    return PendingValidation(data, shapes)
 
 
 def validate(data: Graph, shapes: Graph) -> ValidationReport:
