@@ -74,6 +74,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "md", "json"], default="table")
     p.add_argument("--lang", choices=["zh", "en"], default="zh",
                    help="show IRIs as this language's label where one exists")
+    p = sub.add_parser("stats", help="coverage report: per cluster sub-fields, cities, entities, "
+                                     "figures, chain links; share of sourced facts",
+                       formatter_class=_Formatter, epilog=textwrap.dedent("""\
+        examples:
+          gdkg stats
+          gdkg stats --format json > stats.json
+          gdkg stats --lang en"""))
+    p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="label language of the table")
+
     return parser
 
 

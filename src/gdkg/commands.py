@@ -138,3 +138,14 @@ def _show(term, labels: dict[str, str]) -> str:
     if isinstance(term, URIRef):
         return labels.get(str(term), str(term))
     return str(term)
+
+
+def cmd_stats(args, project: Project) -> int:
+    from .stats import render_stats, stats
+
+    report = stats(project=project)
+    if args.format == "json":
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    else:
+        sys.stdout.write(render_stats(report, args.lang))
+    return EXIT_OK

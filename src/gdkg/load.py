@@ -187,11 +187,56 @@ def parse_file(path: Path, shown: str | None = None) -> list[Triple]:
 
 
 def load_triples(paths: Iterable[Path], shown=str) -> set[Triple]:
-    """Parse several files into one set of triples; the first bad file raises LoadError."""
+    """Parse several files into one set of triples; the first bad file raises LoadError.
+
+    Blank nodes get canonical labels (see :func:`canonical_blank_nodes`) so that
+    everything derived from the triples is the same from run to run."""
     triples: set[Triple] = set()
     for path in paths:
         triples.update(parse_file(path, shown(path)))
-    return triples
+    return canonical_blank_nodes(triples)
+
+
+def canonical_blank_nodes(triples: set[Triple]) -> set[Triple]:
+    """Relabel blank nodes by where they hang and what they hold.
+
+    Parsers invent fresh blank-node ids on every run. Here a blank node's label
+    is a hash of the (subject, predicate) it hangs from — for nested nodes the
+    parent's label — and of its own non-blank values, so sorted output is stable.
+    (Blank nodes in the data are RDF lists of the ontology's property chains.)"""
+    import hashlib
+
+    blanks = {t for t in triples if isinstance(t[0], BNode) or isinstance(t[2], BNode)}
+    if not blanks:
+        return triples
+    outgoing: dict[BNode, list[str]] = {}
+    children: dict[BNode, list[tuple[str, BNode]]] = {}
+    parents: dict[BNode, list[str]] = {}
+    for s, p, o in blanks:
+        if isinstance(s, BNode):
+            if isinstance(o, BNode):
+                children.setdefault(s, []).append((p.n3(), o))
+            else:
+                outgoing.setdefault(s, []).append(f"{p.n3()} {o.n3()}")
+        elif isinstance(o, BNode):
+            parents.setdefault(o, []).append(f"{s.n3()} {p.n3()}")
+    labels: dict[BNode, BNode] = {}
+
+    def label(node: BNode, context: str) -> None:
+        if node in labels:
+            return
+        content = "\n".join(sorted(outgoing.get(node, ()))) + "\n@" + context
+        labels[node] = BNode("b" + hashlib.sha1(content.encode()).hexdigest()[:16])
+        for predicate, child in sorted(children.get(node, ()), key=lambda c: c[0]):
+            label(child, f"{labels[node]} {predicate}")
+
+    for node, contexts in sorted(parents.items(), key=lambda item: sorted(item[1])):
+        label(node, "|".join(sorted(contexts)))
+    for node in sorted({t[0] for t in blanks if isinstance(t[0], BNode)} - labels.keys(),
+                       key=lambda n: "\n".join(sorted(outgoing.get(n, ())))):
+        label(node, "")
+    relabel = lambda term: labels.get(term, term) if isinstance(term, BNode) else term  # noqa: E731
+    return (triples - blanks) | {(relabel(s), p, relabel(o)) for s, p, o in blanks}
 
 
 def to_graph(triples: Iterable[Triple]) -> Graph:

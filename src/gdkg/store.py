@@ -82,7 +82,7 @@ class KnowledgeGraph:
                 rows.append({name: (None if solution[name] is None else _ox_to_rdflib(solution[name]))
                              for name in variables})
             return QueryResult(variables, rows)
-        answer = self._graph.query(sparql, initNs=PREFIXES, initBindings=dict(bindings or {}))
+        answer = self._graph.query(_with_values(sparql, bindings), initNs=PREFIXES)
         if answer.type == "ASK":
             return QueryResult([], [], bool(answer.askAnswer))
         variables = [str(v) for v in answer.vars]
@@ -91,10 +91,12 @@ class KnowledgeGraph:
 
 
 def _with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
-    """Bind variables with a trailing VALUES clause (SPARQL 1.1 §10.2.2).
+    """Bind variables with a VALUES block at the start of the WHERE group.
 
-    Each value is written as an N-Triples term (IRIs and literals escaped by
-    rdflib), so it is data: no value can add to or change the query."""
+    At the start of the group it constrains the whole pattern before any
+    grouping (a trailing VALUES clause would join after GROUP BY). Each value
+    is written as an N-Triples term (IRIs and literals escaped by rdflib), so
+    it is data: no value can add to or change the query."""
     if not bindings:
         return sparql
     for name in bindings:
@@ -102,7 +104,35 @@ def _with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
             raise ValueError(f"not a SPARQL variable name: {name!r}")
     names = " ".join(f"?{name}" for name in bindings)
     values = " ".join(_term_n3(term) for term in bindings.values())
-    return f"{sparql}\nVALUES ({names}) {{ ({values}) }}\n"
+    at = _where_brace(sparql)
+    return f"{sparql[:at + 1]}\n  VALUES ({names}) {{ ({values}) }}\n{sparql[at + 1:]}"
+
+
+def _where_brace(sparql: str) -> int:
+    """Index of the ``{`` that opens the WHERE group, skipping comments, IRIs and
+    strings. For SELECT/ASK without the WHERE keyword it is the first ``{``."""
+    first = None
+    i, n = 0, len(sparql)
+    while i < n:
+        ch = sparql[i]
+        if ch == "#":
+            i = sparql.find("\n", i)
+            i = n if i < 0 else i
+        elif ch in "\"'":
+            quote = sparql[i:i + 3] if sparql[i:i + 3] in ('"""', "'''") else ch
+            i = sparql.find(quote, i + len(quote))
+            i = n if i < 0 else i + len(quote) - 1
+        elif ch == "<" and re.match(r"<[^\s<>\"{}|^`]*>", sparql[i:]):
+            i = sparql.find(">", i)
+        elif ch == "{":
+            if first is None:
+                first = i
+            if re.search(r"\bWHERE\s*$", sparql[:i], re.IGNORECASE):
+                return i
+        i += 1
+    if first is None or re.match(r"\s*(PREFIX|BASE|#|[^{])*?\bCONSTRUCT\b", sparql, re.I | re.S):
+        raise ValueError("cannot bind parameters: no WHERE clause found in the query")
+    return first
 
 
 _VARIABLE = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")

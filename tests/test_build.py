@@ -1,0 +1,95 @@
+"""`gdkg build`: outputs, determinism, cache, located syntax errors."""
+
+import re
+
+from conftest import copy_project
+from gdkg.build import build, is_fresh
+from gdkg.cli import main
+
+
+def test_outputs_are_written_and_sorted(built):
+    out = built.project.build_dir
+    for name in ("asserted.ttl", "asserted.nt", "inferred.ttl", "inferred.nt", "validation.txt",
+                 "manifest.json"):
+        assert (out / name).is_file(), name
+    for name in ("asserted.nt", "inferred.nt"):
+        lines = (out / name).read_text(encoding="utf-8").splitlines()
+        assert lines == sorted(lines)
+    assert built.asserted == len((out / "asserted.nt").read_text(encoding="utf-8").splitlines())
+    assert built.inferred > 0
+
+
+def test_turtle_outputs_parse_back_to_the_same_triples(built):
+    from gdkg.load import load_triples
+
+    out = built.project.build_dir
+    for name in ("asserted", "inferred"):
+        from_ttl = load_triples([out / f"{name}.ttl"])
+        from_nt = load_triples([out / f"{name}.nt"])
+        assert from_ttl == from_nt
+
+
+def test_two_builds_give_identical_bytes(project, tmp_path):
+    first = build(copy_project(project, tmp_path / "a"), force=True).project.build_dir
+    second = build(copy_project(project, tmp_path / "b"), force=True).project.build_dir
+    for name in ("asserted.ttl", "asserted.nt", "inferred.ttl", "inferred.nt", "validation.txt"):
+        assert (first / name).read_bytes() == (second / name).read_bytes(), name
+
+
+def test_cache_is_reused_and_invalidated(project, tmp_path):
+    copy = copy_project(project, tmp_path)
+    build(copy)
+    assert is_fresh(copy)
+    again = build(copy)
+    assert again.cached
+    places = copy.root / "data/ttl/core/places.ttl"
+    places.write_text(places.read_text(encoding="utf-8") + "\n# touched\n", encoding="utf-8")
+    assert not is_fresh(copy)
+    assert not build(copy).cached
+
+
+def test_summary_lists_counts_validation_and_timings(project, tmp_path, capsys):
+    copy = copy_project(project, tmp_path)
+    code = main(["--root", str(copy.root), "build", "--quiet"])
+    out = capsys.readouterr().out
+    assert code == 0, out
+    assert re.search(r"triples: \d+ asserted, \d+ inferred", out)
+    assert re.search(r"gd:City\s+21\b", out)
+    assert re.search(r"gd:IndustryCluster\s+20\b", out)
+    assert "validation: conforms" in out
+    assert re.search(r"time: load .* s, reason .* s", out)
+
+
+def test_syntax_error_names_file_and_line(project, tmp_path, capsys):
+    copy = copy_project(project, tmp_path)
+    bad = copy.root / "data/ttl/clusters/broken.ttl"
+    bad.write_text('@prefix gd: <https://w3id.org/gdkg/ontology#> .\n'
+                   '<https://w3id.org/gdkg/id/city/x> a gd:City ;\n'
+                   '    gd:adminCode "440100" \n'
+                   '<https://w3id.org/gdkg/id/city/y> a gd:City .\n', encoding="utf-8")
+    code = main(["--root", str(copy.root), "build", "--quiet"])
+    err = capsys.readouterr().err
+    assert code == 2
+    assert "data/ttl/clusters/broken.ttl:4:" in err
+    assert "dot is expected" in err
+    assert "Traceback" not in err
+    assert not (copy.root / "build").exists(), "a failed build must not write build/"
+
+
+def test_undeclared_prefix_gets_a_hint(project, tmp_path, capsys):
+    copy = copy_project(project, tmp_path)
+    (copy.root / "data/ttl/clusters/broken.ttl").write_text("city:x a gd:City .\n", encoding="utf-8")
+    assert main(["--root", str(copy.root), "build", "-q"]) == 2
+    err = capsys.readouterr().err
+    assert "data/ttl/clusters/broken.ttl:1:" in err
+    assert "hint: add '@prefix city: <…> .'" in err
+
+
+def test_help_has_examples(capsys):
+    for argv in (["--help"], ["build", "--help"], ["matrix", "--help"], ["query", "--help"],
+                 ["stats", "--help"]):
+        try:
+            main(argv)
+        except SystemExit as stop:
+            assert stop.code == 0
+        assert "examples:" in capsys.readouterr().out, argv
