@@ -126,7 +126,7 @@ def count_instances(triples: set[Triple]) -> dict[str, int]:
     """Instances per gd: class (subclass instances counted in their superclasses too)."""
     counts: Counter[str] = Counter()
     prefix = str(GD)
-    for s, p, o in triples:
+    for _, p, o in triples:
         if p == RDF.type and isinstance(o, URIRef) and str(o).startswith(prefix):
             counts["gd:" + str(o)[len(prefix):]] += 1
     return dict(sorted(counts.items()))
@@ -149,7 +149,8 @@ def report_text(report: ValidationReport, project: Project | None = None,
         path = f" {compact.iri(result.path)}" if result.path else ""
         value = ""
         if result.value is not None:
-            value = f" (value {compact.iri(result.value) if result.value.startswith('http') else result.value})"
+            shown = compact.iri(result.value) if result.value.startswith("http") else result.value
+            value = f" (value {shown})"
         lines.append(f"  [{result.severity}]{path}: {result.message(lang)}{value}")
     if limit is not None and len(report.results) > limit:
         lines.append(f"… and {len(report.results) - limit} more (see build/validation.txt)")

@@ -92,5 +92,9 @@ def matrix(kind: str = "pillar", kg: KnowledgeGraph | None = None,
         str(row["subject"]): int(row["declared"])
         for row in run(kg, get_query(project, "declared-totals"), {"kind": str(kind_iri)}).rows
     }
-    ordered = lambda table: [(iri, zh, en) for iri, (_, zh, en) in sorted(table.items(), key=lambda i: i[1][0])]  # noqa: E731
-    return Matrix(kind, ordered(clusters), ordered(cities), stars, declared)
+    return Matrix(kind, _in_order(clusters), _in_order(cities), stars, declared)
+
+
+def _in_order(table: dict[str, tuple[int, str, str]]) -> list[tuple[str, str, str]]:
+    """(iri, zh, en) sorted by their order in 附件 1."""
+    return [(iri, zh, en) for iri, (_, zh, en) in sorted(table.items(), key=lambda item: item[1][0])]

@@ -36,7 +36,10 @@ def render(header: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = "
             widths = [max(w, display_width(c)) for w, c in zip(widths, row, strict=False)]
         numeric = [all(c.replace(".", "", 1).isdigit() or c == "" for c in col)
                    for col in zip(*cells, strict=False)] if cells else [False] * len(header)
-        line = lambda row: "  ".join(_pad(c, w, n) for c, w, n in zip(row, widths, numeric, strict=False)).rstrip()  # noqa: E731
+        def line(row: list[str]) -> str:
+            padded = (_pad(c, w, n) for c, w, n in zip(row, widths, numeric, strict=False))
+            return "  ".join(padded).rstrip()
+
         out = [line(list(header)), "  ".join("─" * w for w in widths)]
         out += [line(row) for row in cells]
         return "\n".join(out) + "\n"
