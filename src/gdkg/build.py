@@ -91,7 +91,7 @@ def build(project: Project | None = None, *, engine: Engine = "auto", force: boo
     # on a machine with more than one core it runs in a child process meanwhile.
     pending = start_validation(asserted, shape_triples)
     reasoner = available_engine(engine)
-    with timer.stage(f"reason (OWL RL, {reasoner})"):
+    with timer.stage(f"reason (OWL RL: {reasoner})"):
         reasoned = closure(asserted, engine)
         inferred = reasoned - asserted
     instances = count_instances(reasoned)

@@ -16,12 +16,17 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import Literal as TypingLiteral
 
-from rdflib import Graph, Literal
+from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
 from .load import Triple, normalise_triples
 
 Engine = TypingLiteral["auto", "reasonable", "owlrl"]
+
+# rdflib Namespace attribute access is a Python call; hot loops use these constants
+TYPE, SUB_CLASS, SUB_PROPERTY = RDF.type, RDFS.subClassOf, RDFS.subPropertyOf
+THING, CLASS, SAME_AS = OWL.Thing, OWL.Class, OWL.sameAs
+XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 
 def available_engine(engine: Engine = "auto") -> str:
@@ -54,15 +59,60 @@ def closure(graph: Graph | set[Triple], engine: Engine = "auto") -> set[Triple]:
         raise ValueError(f"unknown reasoner {engine!r}; use auto, reasonable or owlrl")
     return {
         (s, p, o)
-        for s, p, o in normalise_triples(triples)
-        if not isinstance(s, Literal) and not (p == OWL.sameAs and s == o)
-    } | set(graph)
+        for s, p, o in (triples if chosen == "reasonable" else normalise_triples(triples))
+        if type(s) is not Literal and not (s == o and p == SAME_AS)
+    } | (graph if isinstance(graph, set) else set(graph))
 
 
 def _reasonable_closure(asserted: set[Triple]) -> set[Triple]:
+    index = _by_predicate(asserted, None)
+    inert = _inert_triples(index)
+    result = _reason_with_reasonable(asserted - inert, index)
+    if any(p == SAME_AS and s != o for s, p, o in result):
+        return _reason_with_reasonable(asserted, index)  # eq-rep-* could use the held-out triples
+    return result | inert
+
+
+def _inert_triples(index: dict[object, list[Triple]]) -> set[Triple]:
+    """Triples no OWL 2 RL rule can use, so the reasoner need not see them.
+
+    A triple (s P o) is inert when P is outside the RDF/RDFS/OWL vocabularies and
+    has no axiom a rule could fire on: no domain, super-property, inverse,
+    equivalent, chain, restriction or property characteristic — and either no
+    range or a literal object (a range on a literal only types the literal,
+    and triples about literals are dropped anyway). Labels, alt labels,
+    definitions, focus items and source links are most of the data; leaving
+    them out halves the reasoner's work. The only other way such a triple can
+    matter is owl:sameAs (eq-rep-*), which the caller checks for."""
+    active: set = set()
+    for predicate in (RDFS.domain, OWL.inverseOf, OWL.equivalentProperty, OWL.propertyChainAxiom,
+                      OWL.propertyDisjointWith, OWL.onProperty, OWL.hasKey):
+        for s, _, o in index.get(predicate, ()):
+            active.update((s, o))
+    for s, _, o in index.get(SUB_PROPERTY, ()):
+        if s != o:
+            active.add(s)
+    active.update(o for _, _, o in index.get(RDF.first, ()))  # members of chains and key lists
+    characteristics = {OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.SymmetricProperty,
+                       OWL.AsymmetricProperty, OWL.TransitiveProperty, OWL.ReflexiveProperty,
+                       OWL.IrreflexiveProperty}
+    active.update(s for s, _, o in index.get(TYPE, ()) if o in characteristics)
+    with_range = {s for s, _, _ in index.get(RDFS.range, ())}
+    reserved = (str(RDF), str(RDFS), str(OWL))
+    inert: set[Triple] = set()
+    for predicate, triples in index.items():
+        if predicate in active or str(predicate).startswith(reserved):
+            continue
+        if predicate in with_range:
+            inert.update(t for t in triples if type(t[2]) is Literal)
+        else:
+            inert.update(triples)
+    return inert
+
+
+def _reason_with_reasonable(asserted: set[Triple], index: dict[object, list[Triple]]) -> set[Triple]:
     import reasonable
 
-    index = _by_predicate(asserted, None)
     chains = _property_chains(index)
     triples = asserted | set(_one_time_triples())
     triples |= _fixpoint(_schema_rules, _by_predicate(triples, _SCHEMA_PREDICATES))
@@ -84,7 +134,9 @@ def _reasonable_closure(asserted: set[Triple]) -> set[Triple]:
 
 
 def _normalised(triples: Iterable[Triple]) -> set[Triple]:
-    return set(normalise_triples(triples))
+    """reasonable returns plain strings typed xsd:string; make them plain again."""
+    return {(s, p, Literal(str(o))) if type(o) is Literal and o.datatype == XSD_STRING else (s, p, o)
+            for s, p, o in triples}
 
 
 class _TBox:
@@ -307,7 +359,7 @@ def _schema_rules(buckets: dict[object, list[Triple]]) -> set[Triple]:
 def _drop_untyped_things(triples: set[Triple]) -> set[Triple]:
     """reasonable asserts ``x a owl:Thing`` for every resource; OWL 2 RL derives it
     only for instances of a class (cax-sco with scm-cls). Keep just those."""
-    types = [t for t in triples if t[1] == RDF.type]
-    classes = {s for s, _, o in types if o == OWL.Class}
-    typed = {s for s, _, o in types if o != OWL.Thing and o in classes}
-    return triples - {t for t in types if t[2] == OWL.Thing and t[0] not in typed}
+    types = _by_predicate(triples, {TYPE}).get(TYPE, [])
+    classes = {s for s, _, o in types if o == CLASS}
+    typed = {s for s, _, o in types if o in classes and o != THING}
+    return triples - {t for t in types if t[2] == THING and t[0] not in typed}
