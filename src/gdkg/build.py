@@ -20,15 +20,13 @@ from rdflib.namespace import RDF
 
 from . import __version__
 from .load import Triple, load_triples
+from .manifest import ARTEFACTS, MANIFEST, is_fresh, read_manifest
 from .namespaces import GD
 from .progress import Timer
 from .project import Project
 from .reason import Engine, available_engine, closure
 from .serialize import ntriples, turtle, write_atomic
 from .validate import ValidationReport, start_validation
-
-MANIFEST = "manifest.json"
-ARTEFACTS = ("asserted.ttl", "asserted.nt", "inferred.ttl", "inferred.nt", "validation.txt")
 
 
 @dataclass
@@ -51,24 +49,6 @@ class BuildResult:
         if self.report is not None:
             return self.report.conforms
         return bool(self.manifest.get("conforms", True))
-
-
-def read_manifest(project: Project) -> dict | None:
-    path = project.build_dir / MANIFEST
-    try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
-
-
-def is_fresh(project: Project, input_hash: str | None = None) -> bool:
-    """True when build/ holds the outputs of the current inputs."""
-    manifest = read_manifest(project)
-    if manifest is None:
-        return False
-    if not all((project.build_dir / name).is_file() for name in ARTEFACTS):
-        return False
-    return manifest.get("input_hash") == (input_hash or project.input_hash())
 
 
 def build(project: Project | None = None, *, engine: Engine = "auto", force: bool = False,

@@ -53,13 +53,16 @@ class KnowledgeGraph:
     def open(cls, project: Project | None = None, *, build_if_stale: bool = True,
              timer=None) -> KnowledgeGraph:
         """The reasoned graph of ``project``; rebuilds first when the sources changed."""
-        from .build import build, is_fresh
+        from .manifest import is_fresh
 
         project = project or Project.find()
         if not is_fresh(project):
             if not build_if_stale:
                 raise RuntimeError("build/ is missing or stale; run `gdkg build`")
-            build(project, timer=timer)
+            from .build import build
+            from .progress import stderr_timer
+
+            build(project, timer=timer or stderr_timer())
         out = project.build_dir
         return cls([out / "asserted.nt", out / "inferred.nt"])
 
