@@ -14,6 +14,7 @@ value cannot change what the query does.
 
 from __future__ import annotations
 
+import difflib
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -73,7 +74,7 @@ def get_query(project: Project, name: str) -> NamedQuery:
     queries = named_queries(project)
     if name in queries:
         return queries[name]
-    close = [n for n in queries if name in n or n in name]
+    close = difflib.get_close_matches(name, queries, n=3, cutoff=0.6)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     raise QueryError(f"no query named {name!r} in {project.relative(project.queries_dir)}/.{hint} "
                      "List them with `gdkg query --list`.")
