@@ -75,7 +75,8 @@ def gdkg(*args: str, cwd: Path) -> tuple[float, str]:
 
 def stages(summary: str) -> dict[str, float]:
     line = next((line for line in summary.splitlines() if line.strip().startswith("time:")), "")
-    return {name.strip(): float(sec) for name, sec in re.findall(r"([^,;:]+?) (\d+\.\d+) s", line)}
+    line = line.strip().removeprefix("time:")
+    return {name.strip(): float(sec) for name, sec in re.findall(r"([^,;]+?) (\d+\.\d+) s", line)}
 
 
 def main() -> None:
