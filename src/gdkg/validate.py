@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import multiprocessing
 import os
+import re
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -21,6 +22,7 @@ from rdflib.namespace import RDF
 from .load import to_graph
 from .namespaces import SH
 
+_CJK = re.compile(r"[\u3400-\u9fff]")
 SEVERITY_ORDER = {"info": 0, "warning": 1, "violation": 2}
 _SEVERITY = {SH.Info: "info", SH.Warning: "warning", SH.Violation: "violation"}
 
@@ -152,7 +154,10 @@ def _results(graph: Graph) -> Iterable[ValidationResult]:
         messages: dict[str, str] = {}
         for message in graph.objects(node, SH.resultMessage):
             if isinstance(message, Literal):
-                messages.setdefault(message.language or "", str(message))
+                # pySHACL drops the language tag of a SPARQL constraint's message when it
+                # fills in {?var}; tell zh from en by the script then.
+                lang = message.language or ("zh" if _CJK.search(str(message)) else "en")
+                messages.setdefault(lang, str(message))
         result = ValidationResult(
             severity=_SEVERITY.get(graph.value(node, SH.resultSeverity), "violation"),
             focus=str(graph.value(node, SH.focusNode)),
