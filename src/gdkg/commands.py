@@ -149,3 +149,133 @@ def cmd_stats(args, project: Project) -> int:
     else:
         sys.stdout.write(render_stats(report, args.lang))
     return EXIT_OK
+
+
+# ---------------------------------------------------------------- validate, add, import
+
+
+def _read_inputs(files: list[str], max_mb: float):
+    """Read every file; collect all unusable ones rather than stopping at the first."""
+    from .check import read_input
+
+    inputs, errors = [], []
+    for name in files:
+        try:
+            inputs.append(read_input(name, max_mb))
+        except LoadError as exc:
+            errors.append(exc)
+    return inputs, errors
+
+
+def _unusable(errors: list[LoadError], fmt: str = "text") -> int:
+    from .checkreport import errors_json
+
+    for error in errors:
+        _err(str(error))
+    if fmt == "json":
+        sys.stdout.write(errors_json(errors))
+    return EXIT_UNUSABLE
+
+
+def _show_check(report, args, stream=None) -> None:
+    from .checkreport import render_json, render_text, render_ttl, summary
+
+    fmt = getattr(args, "format", "text")
+    stream = stream or sys.stdout
+    if fmt == "json":
+        stream.write(render_json(report, args.fail_on, args.lang))
+    elif fmt == "ttl":
+        stream.write(render_ttl(report, args.fail_on))
+        print(summary(report, args.fail_on, args.lang), file=sys.stderr)
+    else:
+        stream.write(render_text(report, args.fail_on, args.lang))
+
+
+def cmd_validate(args, project: Project) -> int:
+    from .add import _inside
+    from .check import check, quiet_rdflib
+
+    with quiet_rdflib():
+        inputs, errors = _read_inputs(args.files, args.max_size)
+        if errors:
+            return _unusable(errors, args.format)
+        exclude = [i.path for i in inputs if i.path is not None and _inside(i.path, project.data_dir)]
+        report = check(project, inputs, exclude)
+        _show_check(report, args)
+    return EXIT_NONCONFORMING if report.failing(args.fail_on) else EXIT_OK
+
+
+def cmd_add(args, project: Project) -> int:
+    from .add import AddError, commit, plan, replaced_files
+    from .check import check, quiet_rdflib
+
+    with quiet_rdflib():
+        inputs, errors = _read_inputs(args.files, args.max_size)
+        if errors:
+            return _unusable(errors)
+        try:
+            placements = plan(project, inputs, args.to, args.replace)
+        except AddError as exc:
+            _err(str(exc))
+            return EXIT_UNUSABLE
+        report = check(project, inputs, replaced_files(placements))
+        _show_check(report, args)
+    if report.failing(args.fail_on):
+        print("nothing added: fix the problems above and run gdkg add again", file=sys.stderr)
+        return EXIT_NONCONFORMING
+    for placement in placements:
+        verb = "would replace" if placement.replaces else "would add"
+        if args.dry_run:
+            print(f"{verb} {project.relative(placement.dest)} ({len(placement.input.triples)} "
+                  f"triples from {placement.input.shown})")
+    if args.dry_run:
+        return EXIT_OK
+    try:
+        commit(project, placements)
+    except OSError as exc:
+        _err(f"could not write to {project.relative(project.data_dir)}/: {exc.strerror or exc}; "
+             "nothing was changed")
+        return EXIT_UNUSABLE
+    for placement in placements:
+        line = (f"added {placement.input.shown} -> {project.relative(placement.dest)} "
+                f"({len(placement.input.triples)} triples)")
+        if placement.backup is not None:
+            line += f"; previous version kept as {project.relative(placement.backup)}"
+        print(line)
+    print("run `gdkg build` to rebuild build/", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_import(args, project: Project) -> int:
+    from .check import quiet_rdflib
+    from .importer import ImportFailed, describe, export_rows, import_csv, template
+
+    with quiet_rdflib():
+        if args.import_command == "template":
+            if args.describe:
+                sys.stdout.write(describe(args.type))
+            elif args.from_graph:
+                sys.stdout.write(export_rows(project, args.type))
+            else:
+                sys.stdout.write(template(args.type))
+            return EXIT_OK
+        try:
+            result = import_csv(project, args.type, args.file, encoding=args.encoding,
+                                max_mb=args.max_size, output=args.output)
+        except ImportFailed as exc:
+            sys.stderr.write(exc.render(args.lang))
+            return EXIT_NONCONFORMING
+        _show_check(result.report, argparse.Namespace(format="text", fail_on=args.fail_on,
+                                                      lang=args.lang), stream=sys.stderr)
+    if result.report.failing(args.fail_on):
+        print("nothing written: fix the rows above and import again", file=sys.stderr)
+        return EXIT_NONCONFORMING
+    if args.output:
+        from .serialize import write_atomic
+
+        write_atomic(Path(args.output), result.turtle)
+        print(f"wrote {args.output} ({result.triples} triples, {result.rows} rows); "
+              f"add it with: gdkg add {args.output}", file=sys.stderr)
+    else:
+        sys.stdout.write(result.turtle)
+    return EXIT_OK

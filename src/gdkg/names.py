@@ -16,9 +16,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import OWL, RDF, RDFS
+from rdflib.namespace import RDF, RDFS
 
-from .namespaces import GD, ID, PREFIXES, SKOS
+from .namespaces import PREFIXES, SKOS
 from .serialize import _Compactor
 
 _NAME_PREDICATES = (RDFS.label, SKOS.altLabel, SKOS.prefLabel)
@@ -68,8 +68,10 @@ class NameIndex:
             for node, name in graph.subject_objects(predicate):
                 if not isinstance(node, URIRef) or not isinstance(name, Literal):
                     continue
-                if predicate == RDFS.label:
-                    self._labels[node].setdefault(name.language or "", str(name))
+                if predicate == RDFS.label:  # the smallest, should a language have two
+                    lang, text = name.language or "", str(name)
+                    if text < self._labels[node].get(lang, "\U0010ffff"):
+                        self._labels[node][lang] = text
                 self._names[normalise(str(name))].add(node)
                 self._spelled[node].append(str(name))
 
@@ -84,6 +86,10 @@ class NameIndex:
                     seen.add(child)
                     todo.append(child)
         return seen
+
+    def known(self, node: URIRef) -> bool:
+        """True when ``node`` is typed or is the subject of any triple."""
+        return node in self._types or (node, None, None) in self.graph
 
     def types(self, node: URIRef) -> set[URIRef]:
         return self._types.get(node, set())
@@ -108,6 +114,10 @@ class NameIndex:
     def label(self, node: URIRef, lang: str = "en") -> str | None:
         labels = self._labels.get(node, {})
         return labels.get(lang) or labels.get("en") or labels.get("zh") or labels.get("")
+
+    def labels(self, node: URIRef) -> dict[str, str]:
+        """The node's rdfs:label per language tag."""
+        return dict(self._labels.get(node, {}))
 
     def short(self, node: str | URIRef) -> str:
         """A prefixed name (city:guangzhou) where a project prefix fits, else <IRI>."""
@@ -162,8 +172,7 @@ class NameIndex:
         text = text.strip()
         iri = expand(text)
         if iri is not None:
-            known = iri in self._types or (iri, None, None) in self.graph
-            if known and (classes is None or self.is_instance(iri, classes)):
+            if self.known(iri) and (classes is None or self.is_instance(iri, classes)):
                 return Resolution(text, [iri])
             pool = self.instances(classes) if classes is not None else self.subjects_like(iri)
             return Resolution(text, [], [(self.short(n), n) for n in self.close_iris(iri, pool)])
@@ -174,7 +183,7 @@ class NameIndex:
 
     def subjects_like(self, iri: str) -> set[URIRef]:
         """Typed nodes in the same namespace as ``iri`` (…/id/city/ for a city)."""
-        namespace = iri.rsplit("/", 1)[0] + "/" if "/" in iri else iri
+        namespace = re.sub(r"[^/#]*$", "", iri)
         return {node for node in self._types if str(node).startswith(namespace)}
 
 
@@ -194,10 +203,3 @@ def expand(text: str) -> URIRef | None:
         return URIRef(PREFIXES[match.group(1)] + match.group(2))
     return None
 
-
-def is_vocabulary(iri: str) -> bool:
-    """True for ontology terms (gd:…) and standard vocabularies, False for instance data."""
-    return not iri.startswith(ID)
-
-
-__all__ = ["NameIndex", "Resolution", "expand", "normalise", "is_cjk", "GD", "OWL"]

@@ -1,0 +1,367 @@
+"""Check new Turtle files against the graph before they enter it (``gdkg validate``/``add``).
+
+The new triples are merged with the asserted graph (ontology + data/ttl, so
+references to existing cities and clusters resolve) and validated with the
+project's shapes. Only what the new files add is reported: every result about a
+node only they define, and any other result the graph without them does not
+have (e.g. a declared total that no longer adds up). Each is located at the line
+where its node is first a subject in its file. The checks of :mod:`gdkg.rules`
+(unknown gd: terms, IRIs defined nowhere, text where an IRI belongs, datatypes)
+run alongside, and every result gets a suggestion where an obvious one exists.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import os
+import sys
+import warnings
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import URIRef
+
+from .load import LoadError, Triple, check_syntax, decode_turtle_bytes, parse_file, parse_text, to_graph
+from .locate import Locator
+from .names import NameIndex
+from .project import Project
+from .rules import Issue, Vocabulary, extra_checks, same_problem, suggest, two
+from .validate import SEVERITY_ORDER, ValidationReport, ValidationResult, validate
+
+DEFAULT_MAX_MB = 10
+_BOM = b"\xef\xbb\xbf"
+
+# ---------------------------------------------------------------- inputs
+
+
+@dataclass
+class Notice:
+    """Something worth saying that is not a validation result (e.g. a BOM was dropped)."""
+
+    file: str
+    line: int | None
+    messages: dict[str, str]
+    unit: str = "line"
+
+    def message(self, lang: str) -> str:
+        return self.messages.get(lang) or self.messages["en"]
+
+
+@dataclass
+class Input:
+    """One new file, read and parsed."""
+
+    shown: str
+    text: str
+    triples: list[Triple]
+    path: Path | None = None
+    notices: list[Notice] = field(default_factory=list)
+    #: explicit locations (e.g. CSV rows) instead of scanning ``text``
+    locations: dict[str, int] | None = None
+    unit: str = "line"
+
+
+def read_input(arg: str, max_mb: float = DEFAULT_MAX_MB) -> Input:
+    """Read and parse one new Turtle file ('-' is stdin); every failure is a LoadError."""
+    if arg == "-":
+        shown, path = "<stdin>", None
+        raw = sys.stdin.buffer.read()
+    else:
+        shown, path = arg, Path(arg)
+        try:
+            size = path.stat().st_size
+        except FileNotFoundError:
+            raise LoadError(shown, "no such file") from None
+        except OSError as exc:
+            raise LoadError(shown, f"cannot read: {exc.strerror or exc}") from None
+        if path.is_dir():
+            raise LoadError(shown, "is a directory, not a Turtle file",
+                            hint=f"pass the files: {shown.rstrip('/')}/*.ttl")
+        if size > max_mb * 1024 * 1024:
+            raise LoadError(shown, f"file is {size / 1024 / 1024:.1f} MB, over the {max_mb:g} MB "
+                                   "limit for one new file",
+                            hint="split it into smaller files, or raise the limit with --max-size MB")
+        try:
+            raw = path.read_bytes()
+        except OSError as exc:
+            raise LoadError(shown, f"cannot read: {exc.strerror or exc}") from None
+    notices = []
+    if raw.startswith(_BOM):
+        notices.append(Notice(shown, 1, {
+            "en": "file starts with a UTF-8 byte-order mark (BOM); it is ignored",
+            "zh": "文件以 UTF-8 字节顺序标记（BOM）开头，已忽略"}))
+    text = decode_turtle_bytes(raw, shown)
+    return text_input(shown, text, path=path, notices=notices)
+
+
+def text_input(shown: str, text: str, *, path: Path | None = None, notices=None,
+               locations: dict[str, int] | None = None, unit: str = "line") -> Input:
+    """Parse Turtle text that stands for one new file."""
+    if len(text) > 1_000_000:
+        check_syntax(text, shown)
+    triples = parse_text(text, shown)
+    if not triples:
+        raise LoadError(shown, "no triples in this file (only prefixes or comments)",
+                        hint="a new file must state at least one fact")
+    return Input(shown, text, triples, path, list(notices or []), locations, unit)
+
+
+# ---------------------------------------------------------------- the graph it goes into
+
+
+class Base:
+    """The asserted graph (ontology + data/ttl minus excluded files) and the shapes."""
+
+    def __init__(self, project: Project, exclude: Iterable[Path] = ()):
+        excluded = {p.resolve() for p in exclude}
+        self.triples: set[Triple] = set()
+        self.ontology: set[Triple] = set()
+        self.subject_files: dict = {}
+        for path in project.graph_files():
+            if path.resolve() in excluded:
+                continue
+            shown = project.relative(path)
+            triples = parse_file(path, shown)
+            self.triples.update(triples)
+            if path in project.ontology_files():
+                self.ontology.update(triples)
+            else:
+                for s, _, _ in triples:
+                    self.subject_files.setdefault(s, shown)
+        self.shapes: set[Triple] = set()
+        for path in project.shape_files():
+            self.shapes.update(parse_file(path, project.relative(path)))
+        self.subjects = {s for s, _, _ in self.triples}
+        self.subject_names = {str(s): file for s, file in self.subject_files.items()}
+        self._report: ValidationReport | None = None
+        self._job: _Job | None = None
+
+    def start_report(self) -> None:
+        """Start validating the graph without the new files in a forked child (on a
+        machine with more than one core), while the caller validates it with them."""
+        if self._report is None and self._job is None:
+            self._job = _Job.start(self.triples, self.shapes)
+
+    def stop_report(self) -> None:
+        """Drop a validation started by :meth:`start_report` that turned out not needed."""
+        if self._job is not None:
+            self._job.cancel()
+            self._job = None
+
+    def report(self) -> ValidationReport:
+        """The validation of the graph without the new files (computed once, when needed)."""
+        if self._report is None and self._job is not None:
+            self._report, self._job = self._job.result(), None
+        if self._report is None:
+            self._report = _validate(to_graph(self.triples), self.shapes)
+        return self._report
+
+
+class _Job:
+    """One validation in a forked child process, cancellable."""
+
+    def __init__(self, process, receive):
+        self.process, self.receive = process, receive
+
+    @classmethod
+    def start(cls, triples: set[Triple], shapes: set[Triple]) -> _Job | None:
+        try:
+            context = multiprocessing.get_context("fork")
+        except ValueError:  # no fork on this platform
+            return None
+        if (os.cpu_count() or 1) < 2:
+            return None
+        receive, send = context.Pipe(duplex=False)
+        process = context.Process(target=_validate_in_child, args=(triples, shapes, send),
+                                  daemon=True)
+        process.start()
+        send.close()
+        return cls(process, receive)
+
+    def result(self) -> ValidationReport | None:
+        """The report, or None if the child failed (the caller then validates itself)."""
+        try:
+            outcome = self.receive.recv()
+        except EOFError:
+            outcome = None
+        finally:
+            self.receive.close()
+            self.process.join()
+        return outcome if isinstance(outcome, ValidationReport) else None
+
+    def cancel(self) -> None:
+        self.process.terminate()
+        self.process.join()
+        self.receive.close()
+
+
+def _validate_in_child(triples: set[Triple], shapes: set[Triple], send) -> None:
+    try:
+        send.send(_validate(to_graph(triples), shapes))
+    except BaseException:  # the parent validates again and reports the error itself
+        send.send(None)
+    finally:
+        send.close()
+
+
+def _validate(graph, shapes: set[Triple]) -> ValidationReport:
+    """validate(), with a failure of the SHACL engine (e.g. a malformed shape) as a LoadError."""
+    try:
+        return validate(graph, to_graph(shapes))
+    except Exception as exc:  # pySHACL raises many types for bad shapes
+        first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+        raise LoadError("shapes/", f"SHACL validation failed: {first}",
+                        hint="a problem in the shapes, not in the new files") from None
+
+
+_BASES: dict[tuple, Base] = {}
+
+
+def load_base(project: Project, exclude: Iterable[Path] = ()) -> Base:
+    """The base graph, cached per process while no ontology/data/shape file changes."""
+    exclude = sorted(p.resolve() for p in exclude)
+    stamp = []
+    for path in project.graph_files() + project.shape_files():
+        info = path.stat()
+        stamp.append((str(path), info.st_mtime_ns, info.st_size))
+    key = (str(project.root), tuple(stamp), tuple(exclude))
+    if key not in _BASES:
+        _BASES.clear()
+        _BASES[key] = Base(project, exclude)
+    return _BASES[key]
+
+
+# ---------------------------------------------------------------- results
+
+
+@dataclass
+class CheckReport:
+    """What ``gdkg validate`` found in the new files."""
+
+    files: list[str]
+    issues: list[Issue]
+    notices: list[Notice]
+    new_triples: int
+    new_subjects: int
+    index: NameIndex
+
+    def failing(self, fail_on: str = "violation") -> list[Issue]:
+        floor = SEVERITY_ORDER[fail_on]
+        return [i for i in self.issues if SEVERITY_ORDER[i.severity] >= floor]
+
+    def counts(self) -> dict[str, int]:
+        counts = {"violation": 0, "warning": 0, "info": 0}
+        for issue in self.issues:
+            counts[issue.severity] += 1
+        return counts
+
+
+
+@contextlib.contextmanager
+def quiet_rdflib() -> Iterator[None]:
+    """rdflib logs a traceback for an ill-typed literal; bad input must not print one."""
+    logger = logging.getLogger("rdflib.term")
+    level = logger.level
+    logger.setLevel(logging.CRITICAL)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # "Serializing weird numerical …"
+            yield
+    finally:
+        logger.setLevel(level)
+
+
+def check(project: Project, inputs: list[Input], exclude: Iterable[Path] = ()) -> CheckReport:
+    """Validate ``inputs`` merged with the project's graph; report what they add."""
+    base = load_base(project, exclude)
+    vocab = Vocabulary(base)
+    new: set[Triple] = set()
+    for item in inputs:
+        new.update(item.triples)
+    merged = base.triples | new
+    graph = to_graph(merged)
+    index = NameIndex(graph)
+    fresh = {str(s) for s, _, _ in new if s not in base.subjects}
+    base.start_report()  # needed if any result is about a node the graph has already
+    try:
+        shacl = _new_results(_validate(graph, base.shapes), base, fresh)
+    finally:
+        base.stop_report()
+    own = extra_checks(new, {s for s, _, _ in merged}, vocab, index)
+    issues = _merge(shacl, own, vocab, index)
+    locate = Locator(inputs, new)
+    for issue in issues:
+        issue.file, issue.line, issue.unit = locate(issue.focus)
+        if issue.line is None and issue.focus in base.subject_names:  # defined in data/ttl
+            issue.file, issue.unit = base.subject_names[issue.focus], "graph"
+    order = {item.shown: n for n, item in enumerate(inputs)}
+    issues.sort(key=lambda i: (order.get(i.file, len(order)), i.line or 0, i.focus,
+                               -SEVERITY_ORDER[i.severity], i.path or "", i.value or ""))
+    subjects = {s for s, _, _ in new if isinstance(s, URIRef)}
+    return CheckReport([item.shown for item in inputs], issues,
+                       _notices(inputs, base, locate, index), len(new), len(subjects), index)
+
+
+def _new_results(report: ValidationReport, base: Base, fresh: set[str]) -> list[Issue]:
+    """Results about nodes only the new files define are theirs. Results about other nodes
+    (one the files extend or refer to, or e.g. a declared total that no longer adds up)
+    count only if the graph without the files does not have them already."""
+    base_keys = None
+    issues = []
+    for result in report.results:
+        if result.focus not in fresh:
+            if base_keys is None:
+                base_keys = {_result_key(r) for r in base.report().results}
+            if _result_key(result) in base_keys:
+                continue
+        issues.append(Issue(result.severity, result.focus, result.path, result.value,
+                            dict(result.messages), "shacl", result.constraint, result.shape))
+    return issues
+
+
+def _merge(shacl: list[Issue], own: list[Issue], vocab: Vocabulary,
+           index: NameIndex) -> list[Issue]:
+    """SHACL results plus the checks' own issues, each problem once, with suggestions.
+
+    The shapes state most of the checks too; where they report the same problem the
+    shape's result is kept (with the check's suggestion)."""
+    said = set()
+    for issue in shacl:  # one suggestion per offending value, on its first result
+        if issue.key() not in said:
+            issue.suggestion = suggest(issue, vocab, index)
+            if issue.suggestion:
+                said.add(issue.key())
+    issues = list(shacl)
+    for mine in own:
+        same = [i for i in shacl if same_problem(mine, i)]
+        if not same:
+            mine.suggestion = suggest(mine, vocab, index)
+            issues.append(mine)
+        elif not same[0].suggestion and mine.key() not in said:
+            same[0].suggestion = suggest(mine, vocab, index)
+            said.add(mine.key())
+    return issues
+
+
+def _notices(inputs: list[Input], base: Base, locate: Locator, index: NameIndex) -> list[Notice]:
+    """The inputs' own notices, and one per subject another data file describes already."""
+    notices = [n for item in inputs for n in item.notices]
+    for item in inputs:
+        for s in sorted({s for s, _, _ in item.triples if isinstance(s, URIRef)}):
+            if s in base.subject_files:
+                file, line, unit = locate(str(s))
+                name, where = index.short(s), base.subject_files[s]
+                notices.append(Notice(file or item.shown, line, two(
+                    f"{name} is already described in {where}; these triples add to it",
+                    f"{name} 已在 {where} 中描述，这些三元组将补充它"), unit))
+    return notices
+
+
+def _result_key(result: ValidationResult) -> tuple:
+    return (result.severity, result.focus, result.path, result.value, result.shape,
+            result.constraint, tuple(sorted(result.messages.items())))
+
+

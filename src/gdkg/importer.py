@@ -1,0 +1,586 @@
+"""CSV → Turtle for maintainers who don't write Turtle (``gdkg import csv``/``template``).
+
+One row is one entity (enterprise, project, designation or figure). Cells that
+name other entities (clusters, cities, sub-fields, roles, units …) resolve to the
+graph's IRIs by zh/en label or alt label (see :mod:`gdkg.names`), or take an IRI
+or prefixed name. Cell text only ever becomes an rdflib ``Literal`` or is
+compared with labels; it is never pasted into Turtle or SPARQL text. The Turtle
+written follows data/README.md (IRI scheme, one zh and one en label,
+prov:wasDerivedFrom a document section) and is validated like ``gdkg validate``.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import RDF, RDFS, XSD
+
+from .check import CheckReport, check, load_base, text_input
+from .load import LoadError, Triple, _guess_encoding, to_graph
+from .names import NameIndex, is_cjk, normalise
+from .namespaces import GD, PREFIXES, PROV, SKOS
+from .project import Project
+from .serialize import turtle
+
+SEPARATORS = re.compile(r"\s*[;；]\s*")
+
+
+@dataclass(frozen=True)
+class Column:
+    """One CSV column: which predicate it fills and what a cell may hold."""
+
+    name: str
+    predicate: URIRef | None
+    kind: str  # id | text | ref | level | decimal | year
+    doc: str
+    lang: str | None = None
+    classes: tuple[URIRef, ...] | None = ()
+    required: bool = False
+    multi: bool = False
+
+
+@dataclass(frozen=True)
+class RecordType:
+    name: str
+    cls: URIRef
+    prefix: str
+    columns: tuple[Column, ...]
+    example: dict[str, str]
+
+    def column(self, name: str) -> Column:
+        return next(c for c in self.columns if c.name == name)
+
+
+def _id(prefix: str, how: str) -> Column:
+    return Column("id", None, "id", f"{prefix}:<slug> or the slug; empty: {how}")
+
+
+def _text(name, predicate, lang, doc, required=False, multi=False) -> Column:
+    return Column(name, predicate, "text", doc, lang=lang, required=required, multi=multi)
+
+
+def _ref(name, predicate, classes, doc, required=False, multi=False) -> Column:
+    return Column(name, predicate, "ref", doc, classes=classes, required=required, multi=multi)
+
+
+_LABELS = (
+    _text("label_zh", RDFS.label, "zh", "the Chinese name (one)", required=True),
+    _text("label_en", RDFS.label, "en", "the English name (one)", required=True),
+)
+_ALT = _text("alt_labels_zh", SKOS.altLabel, "zh", "other Chinese names, ';'-separated", multi=True)
+_SOURCE = _ref("source", PROV.wasDerivedFrom, (GD.DocumentSection, GD.PolicyDocument),
+               "document section(s), e.g. fyp:box-2-item-1", required=True, multi=True)
+_COMMENTS = (
+    _text("comment_en", RDFS.comment, "en", "a note in English"),
+    _text("comment_zh", RDFS.comment, "zh", "a note in Chinese"),
+)
+_CLUSTERS = _ref("clusters", GD.belongsToCluster, (GD.IndustryCluster,),
+                 "cluster name(s), e.g. 汽车", multi=True)
+_SUBFIELDS = _ref("subfields", GD.belongsToSubField, (GD.SubField,),
+                  "sub-field name(s), e.g. 新能源汽车", multi=True)
+_PLACES = _ref("located_in", GD.locatedIn, (GD.Place,), "city or place, e.g. 广州", multi=True)
+
+TYPES: dict[str, RecordType] = {
+    "enterprise": RecordType("enterprise", GD.Enterprise, "ent", (
+        _id("ent", "made from label_en"), *_LABELS, _ALT, _CLUSTERS, _SUBFIELDS, _PLACES,
+        _ref("roles", GD.enterpriseRole, (GD.EnterpriseRole,), "e.g. 龙头企业, 链主企业",
+             multi=True),
+        _SOURCE, *_COMMENTS,
+    ), {"id": "ent:example-nev", "label_zh": "示例新能源汽车公司",
+        "label_en": "Example NEV Company", "clusters": "汽车", "subfields": "新能源汽车",
+        "located_in": "广州", "roles": "龙头企业", "source": "fyp:box-4-item-2"}),
+    "project": RecordType("project", GD.Project, "proj", (
+        _id("proj", "made from label_en"), *_LABELS, _ALT, _CLUSTERS, _SUBFIELDS, _PLACES,
+        _ref("enterprises", GD.involvesEnterprise, (GD.Enterprise,),
+             "enterprise name(s), e.g. 中海壳牌", multi=True),
+        _text("phase_zh", GD.phase, "zh", "phase or status in Chinese, e.g. 二期", multi=True),
+        _text("phase_en", GD.phase, "en", "phase or status in English", multi=True),
+        _SOURCE, *_COMMENTS,
+    ), {"id": "proj:example-ethylene", "label_zh": "示例乙烯项目",
+        "label_en": "Example ethylene project", "subfields": "炼油石化", "located_in": "惠州",
+        "enterprises": "中海壳牌", "phase_zh": "二期", "phase_en": "phase II",
+        "source": "fyp:box-2-item-1"}),
+    "designation": RecordType("designation", GD.Designation, "desig", (
+        _id("desig", "<cluster>--<city>"),
+        _ref("cluster", GD.designatedCluster, (GD.IndustryCluster,), "cluster, e.g. 汽车",
+             required=True),
+        _ref("city", GD.designatedCity, (GD.City,), "prefecture city, e.g. 广州", required=True),
+        Column("level", GD.designationLevel, "level", "★★★, ★★ or ★ (or 核心城市/重点城市/一般城市)",
+               classes=(GD.DesignationLevel,), required=True),
+        _text("label_zh", RDFS.label, "zh", "empty: '<cluster> × <city>（★★★）'"),
+        _text("label_en", RDFS.label, "en", "empty: '<cluster> × <city> (★★★)'"),
+        _SOURCE,
+    ), {"id": "", "cluster": "汽车", "city": "汕尾", "level": "★", "label_zh": "", "label_en": "",
+        "source": "fyp:annex-1-table-1"}),
+    "figure": RecordType("figure", GD.Figure, "fig", (
+        _id("fig", "<doc>-<about>-<measure>-<year>"), *_LABELS,
+        _ref("figure_of", GD.figureOf, None, "what it is a figure of: cluster, sub-field, city …",
+             required=True),
+        _ref("measure", GD.measure, (GD.Measure,), "e.g. 营业收入", required=True),
+        Column("value", GD.value, "decimal", "the number as printed, e.g. 1.1", required=True),
+        _ref("unit", GD.unit, (GD.Unit,), "e.g. 万亿元, 亿元, %"),
+        Column("year", GD.year, "year", "e.g. 2025"),
+        _ref("kind", GD.figureKind, (GD.FigureKind,), "目标/实际/预计 (target/actual/estimate)",
+             required=True),
+        _text("scope_zh", GD.scope, "zh", "what exactly is counted, in Chinese"),
+        _text("scope_en", GD.scope, "en", "what exactly is counted, in English"),
+        _ref("flags", GD.flag, (GD.QualityFlag,), "不合理/矛盾 (implausible/conflicting)",
+             multi=True),
+        _ref("conflicts_with", GD.conflictsWith, (GD.Figure,),
+             "figure(s) another source gives differently, e.g. fig:…", multi=True),
+        _SOURCE, *_COMMENTS,
+    ), {"id": "", "label_zh": "示例集群营业收入2030年目标", "label_en": "Example revenue target 2030",
+        "figure_of": "汽车", "measure": "营业收入", "value": "1.5", "unit": "万亿元",
+        "year": "2030", "kind": "目标", "scope_zh": "汽车制造业营业收入",
+        "scope_en": "automotive operating revenue", "source": "fyp:ch3-cluster-4"}),
+}
+
+
+# ---------------------------------------------------------------- templates and export
+
+
+def _csv(rows: list[list[str]]) -> str:
+    out = io.StringIO()
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return out.getvalue()
+
+
+def template(kind: str) -> str:
+    """The header and one example row."""
+    record = TYPES[kind]
+    names = [c.name for c in record.columns]
+    return _csv([names, [record.example.get(n, "") for n in names]])
+
+
+def describe(kind: str) -> str:
+    """What each column takes."""
+    record = TYPES[kind]
+    width = max(len(c.name) for c in record.columns)
+    lines = [f"columns of --type {kind} (* required; several values separated by ';'):"]
+    for c in record.columns:
+        mark = "*" if c.required else " "
+        lines.append(f"  {c.name:<{width}} {mark} {c.doc}")
+    return "\n".join(lines) + "\n"
+
+
+def export_rows(project: Project, kind: str) -> str:
+    """The graph's entities of this type as CSV rows (names where they resolve back uniquely)."""
+    record = TYPES[kind]
+    base = load_base(project)
+    graph = to_graph(base.triples)
+    index = NameIndex(graph)
+    rows = [[c.name for c in record.columns]]
+    for node in sorted(n for n in graph.subjects(RDF.type, record.cls) if isinstance(n, URIRef)):
+        row = []
+        for column in record.columns:
+            if column.kind == "id":
+                row.append(index.short(node))
+                continue
+            values = sorted(graph.objects(node, column.predicate))
+            if column.kind == "text":
+                cells = sorted(str(v) for v in values if isinstance(v, Literal)
+                               and v.language == column.lang)
+            elif column.kind in ("decimal", "year"):
+                cells = [str(v) for v in values]
+            elif column.kind == "level":
+                stars = [index.graph.value(v, GD.stars) for v in values]
+                cells = ["★" * int(n) if n is not None else _name_for(index, v, column)
+                         for v, n in zip(values, stars, strict=True)]
+            else:
+                cells = [_name_for(index, v, column) for v in values if isinstance(v, URIRef)]
+            row.append("; ".join(cells))
+        rows.append(row)
+    return _csv(rows)
+
+
+def _name_for(index: NameIndex, node: URIRef, column: Column) -> str:
+    """The zh label if it resolves back to ``node`` alone, else the prefixed name."""
+    if column.predicate == PROV.wasDerivedFrom:
+        return index.short(node)
+    label = index.label(node, "zh")
+    if label and not SEPARATORS.search(label):
+        classes = column.classes if column.classes else None
+        if index.lookup(label, classes) == [node]:
+            return label
+    return index.short(node)
+
+
+# ---------------------------------------------------------------- import
+
+
+@dataclass
+class CellError:
+    row: int
+    column: str | None
+    position: int | None
+    messages: dict[str, str]
+    suggestion: dict[str, str] = field(default_factory=dict)
+
+    def render(self, file: str, lang: str) -> str:
+        where = f"{file} row {self.row}"
+        if self.column is not None:
+            letter = _letter(self.position) if self.position is not None else "?"
+            where += f", column {letter} ({self.column})"
+        text = f"{where}: {self.messages.get(lang) or self.messages['en']}"
+        if self.suggestion:
+            text += f"\n      → {self.suggestion.get(lang) or self.suggestion['en']}"
+        return text
+
+
+class ImportFailed(Exception):
+    """Cells that cannot become triples; nothing was written."""
+
+    def __init__(self, file: str, errors: list[CellError]):
+        super().__init__(f"{len(errors)} errors in {file}")
+        self.file, self.errors = file, errors
+
+    def render(self, lang: str = "en") -> str:
+        lines = [e.render(self.file, lang) for e in self.errors]
+        n = len(self.errors)
+        lines.append(f"{self.file}: {n} error{'s' if n != 1 else ''}; nothing written" if lang == "en"
+                     else f"{self.file}：{n} 处错误，未写出任何内容")
+        return "\n".join(lines) + "\n"
+
+
+@dataclass
+class ImportResult:
+    turtle: str
+    report: CheckReport
+    rows: int
+    triples: int
+
+
+def _letter(position: int) -> str:
+    letters = ""
+    position += 1
+    while position:
+        position, rest = divmod(position - 1, 26)
+        letters = chr(65 + rest) + letters
+    return letters
+
+
+def read_csv(path: str, encoding: str = "utf-8", max_mb: float = 10) -> str:
+    """The CSV file's text; every way it can be unusable is a LoadError."""
+    file = Path(path)
+    try:
+        if file.is_dir():
+            raise LoadError(path, "is a directory, not a CSV file")
+        if file.stat().st_size > max_mb * 1024 * 1024:
+            raise LoadError(path, f"file is over the {max_mb:g} MB limit",
+                            hint="split it, or raise the limit with --max-size MB")
+        raw = file.read_bytes()
+    except FileNotFoundError:
+        raise LoadError(path, "no such file") from None
+    except OSError as exc:
+        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from None
+    if not raw.strip():
+        raise LoadError(path, "file is empty", hint="start from: gdkg import template --type …")
+    if b"\0" in raw[:8192]:
+        raise LoadError(path, "binary content, not a CSV text file",
+                        hint="save the spreadsheet as 'CSV UTF-8 (comma delimited)'")
+    codec = "utf-8-sig" if normalise(encoding).replace("_", "-") in ("utf-8", "utf8") else encoding
+    try:
+        return raw.decode(codec)
+    except LookupError:
+        raise LoadError(path, f"unknown encoding {encoding!r}") from None
+    except UnicodeDecodeError as exc:
+        line = raw[: exc.start].count(b"\n") + 1
+        guess = _guess_encoding(raw)
+        name = "UTF-8" if codec == "utf-8-sig" else encoding
+        what = f"not {name} (looks like {guess})" if guess else f"not {name}"
+        hint = f"pass --encoding {guess.lower()}" if guess else None
+        hint = (hint + " or " if hint else "") + "save the spreadsheet as 'CSV UTF-8'"
+        raise LoadError(path, f"{what}: byte 0x{raw[exc.start]:02x} cannot be decoded",
+                        line=line, hint=hint) from None
+
+
+def _header(path: str, text: str, record: RecordType) -> tuple[list[list[str]], list[str]]:
+    """Rows (header first) and the header's column names; a wrong header is a LoadError."""
+    known = [c.name for c in record.columns]
+    best = None
+    for delimiter in (",", "\t", ";"):
+        rows = list(csv.reader(io.StringIO(text, newline=""), delimiter=delimiter))
+        header = [h.strip().lower() for h in rows[0]] if rows else []
+        score = sum(h in known for h in header)
+        if best is None or score > best[0]:
+            best = (score, rows, header)
+    _, rows, header = best
+    problems = []
+    unknown = [h for h in header if h and h not in known]
+    for name in unknown:
+        close = difflib.get_close_matches(name, known, n=1)
+        problems.append(f"unknown column {name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+    if "" in header:
+        problems.append(f"column {_letter(header.index(''))} has no name")
+    repeated = sorted({h for h in header if h and header.count(h) > 1})
+    if repeated:
+        problems.append(f"column(s) {', '.join(repeated)} appear more than once")
+    missing = [c.name for c in record.columns if c.required and c.name not in header]
+    if missing and (header or not problems):
+        problems.append(f"missing required column(s) {', '.join(missing)}")
+    if problems:
+        raise LoadError(path, f"wrong header for --type {record.name}: {'; '.join(problems)}",
+                        line=1, hint=f"expected columns: {','.join(known)} "
+                                     f"(see: gdkg import template --type {record.name})")
+    if len(rows) < 2 or not any(any(cell.strip() for cell in row) for row in rows[1:]):
+        raise LoadError(path, "no data rows under the header", line=2)
+    return rows, header
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.lower()).strip("-")
+
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-{1,2}[a-z0-9]+)*$")
+_DECIMAL = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
+
+
+class _Row:
+    """Turns one CSV row into triples, collecting cell errors."""
+
+    def __init__(self, number: int, cells: dict[str, tuple[int, str]], record: RecordType,
+                 index: NameIndex, errors: list[CellError]):
+        self.number, self.cells, self.record, self.index = number, cells, record, index
+        self.errors = errors
+        self.values: dict[str, list] = {}
+
+    def error(self, column: str | None, en: str, zh: str, suggestion=None) -> None:
+        position = self.cells[column][0] if column in self.cells else None
+        self.errors.append(CellError(self.number, column, position, {"en": en, "zh": zh},
+                                     suggestion or {}))
+
+    def cell(self, name: str) -> str:
+        return self.cells.get(name, (None, ""))[1].strip()
+
+    def parts(self, column: Column) -> list[str]:
+        text = self.cell(column.name)
+        if not text:
+            return []
+        if not column.multi:
+            return [text]
+        return [p for p in SEPARATORS.split(text) if p]
+
+    def convert(self) -> None:
+        for column in self.record.columns:
+            if column.kind == "id":
+                continue
+            parts = self.parts(column)
+            if not parts:
+                if column.required:
+                    self.error(column.name, f"empty, but {column.name} is required ({column.doc})",
+                               f"为空，但 {column.name} 为必填（{column.doc}）")
+                continue
+            self.values[column.name] = [v for v in (self.term(column, p) for p in parts)
+                                        if v is not None]
+
+    def term(self, column: Column, text: str):
+        if column.kind == "text":
+            if column.predicate == RDFS.label and column.lang == "en" and is_cjk(text):
+                self.error(column.name, f"{text!r} is not an English name",
+                           f"“{text}” 不是英文名称")
+            return Literal(text, lang=column.lang)
+        if column.kind == "decimal":
+            plain = text.replace(",", "") if re.match(r"^\d{1,3}(,\d{3})+(\.\d+)?$", text) else text
+            if not _DECIMAL.match(plain):
+                self.error(column.name, f"{text!r} is not a number (put units in the unit column)",
+                           f"“{text}” 不是数字（单位请填在 unit 列）")
+                return None
+            return Literal(plain, datatype=XSD.decimal)
+        if column.kind == "year":
+            if not re.match(r"^\d{4}$", text):
+                self.error(column.name, f"{text!r} is not a year (four digits, e.g. 2025)",
+                           f"“{text}” 不是年份（四位数字，如 2025）")
+                return None
+            return Literal(text, datatype=XSD.gYear)
+        if column.kind == "level":
+            found = self.level(column, text)
+            if found is not None:
+                return found
+        return self.reference(column, text)
+
+    def level(self, column: Column, text: str) -> URIRef | None:
+        stars = len(text) if text and all(ch == "★" for ch in text) else (
+            int(text) if text.isdigit() else None)
+        if stars is None:
+            return None
+        levels = self.index.instances(column.classes)
+        for level in levels:
+            value = self.index.graph.value(level, GD.stars)
+            if value is not None and int(value) == stars:
+                return level
+        allowed = sorted(levels, key=lambda n: -int(self.index.graph.value(n, GD.stars) or 0))
+        shown = ", ".join(f"{'★' * int(self.index.graph.value(n, GD.stars) or 0)} "
+                          f"({self.index.short(n)})" for n in allowed)
+        self.error(column.name, f"{text!r} is not a designation level",
+                   f"“{text}” 不是布局等级",
+                   {"en": f"allowed values: {shown}", "zh": f"允许的取值：{shown}"})
+        return URIRef("urn:invalid")  # reported; keeps the generic lookup from running
+
+    def reference(self, column: Column, text: str) -> URIRef | None:
+        classes = column.classes if column.classes else None
+        found = self.index.resolve(text, classes)
+        if found.iri is not None:
+            return found.iri
+        what_en = self._class_names(classes, "en")
+        what_zh = self._class_names(classes, "zh")
+        if found.matches:
+            names = ", ".join(self.index.show(n, "zh") for n in found.matches)
+            self.error(column.name,
+                       f"{text!r} is ambiguous: it names {names}; write the prefixed name of the "
+                       "one you mean",
+                       f"“{text}” 有歧义，可指 {names}；请写明所指实体的前缀名")
+            return None
+        suggestion = {}
+        if found.close:
+            typed = is_cjk(text)
+            near = [self.index.show(n, "zh" if typed else "en") for _, n in found.close]
+            near_zh = [self.index.show(n, "zh") for _, n in found.close]
+            suggestion = {"en": f"did you mean {' or '.join(near)}?",
+                          "zh": f"是否应为 {' 或 '.join(near_zh)}？"}
+        self.error(column.name, f"{text!r} matches no {what_en} in the graph",
+                   f"“{text}” 不是图谱中已有的{what_zh}", suggestion)
+        return None
+
+    def _class_names(self, classes, lang: str) -> str:
+        if not classes:
+            return "entity" if lang == "en" else "实体"
+        names = [self.index.label(c, lang) or self.index.short(c) for c in classes]
+        return (" or " if lang == "en" else "或").join(names)
+
+
+def _subject(row: _Row, record: RecordType, taken: dict[str, int]) -> URIRef | None:
+    """The row's IRI: the id cell, or the default the README's IRI scheme gives."""
+    namespace = PREFIXES[record.prefix]
+    given = row.cell("id")
+    if given:
+        local = given
+        if given.startswith(record.prefix + ":"):
+            local = given[len(record.prefix) + 1:]
+        elif given.startswith(namespace):
+            local = given[len(namespace):]
+        if not _SLUG.match(local):
+            row.error("id", f"{given!r} is not a valid id: lowercase ASCII words joined by '-', "
+                            f"optionally prefixed {record.prefix}:",
+                      f"“{given}” 不是合法的标识：小写 ASCII 单词以 '-' 连接，可加前缀 {record.prefix}:")
+            return None
+        return URIRef(namespace + local)
+    values = row.values
+    if record.name == "designation":
+        if not (values.get("cluster") and values.get("city")):
+            return None
+        local = f"{_local(values['cluster'][0])}--{_local(values['city'][0])}"
+    elif record.name == "figure":
+        needed = [values.get(n) for n in ("source", "figure_of", "measure")]
+        if not all(needed):
+            return None
+        doc = row.index.short(values["source"][0]).split(":")[0]
+        year = str(values["year"][0]) if values.get("year") else "undated"
+        local = f"{doc}-{_local(values['figure_of'][0])}-{_local(values['measure'][0])}-{year}"
+        if local in taken or row.index.known(URIRef(namespace + local)):
+            n = 2
+            while f"{local}-{n}" in taken or row.index.known(URIRef(f"{namespace}{local}-{n}")):
+                n += 1
+            local = f"{local}-{n}"
+    else:
+        local = _slug(row.cell("label_en"))
+        if not local:
+            row.error("id", "empty, and label_en gives no ASCII id; fill in the id",
+                      "为空，且无法从 label_en 生成 ASCII 标识；请填写 id")
+            return None
+    return URIRef(namespace + local)
+
+
+def _local(node) -> str:
+    return re.split(r"[/#]", str(node))[-1]
+
+
+def convert(rows: list[list[str]], header: list[str], record: RecordType,
+            index: NameIndex) -> tuple[list[Triple], dict[str, int], list[CellError]]:
+    """Rows → triples, the row of each subject, and all cell errors."""
+    errors: list[CellError] = []
+    triples: list[Triple] = []
+    located: dict[str, int] = {}
+    taken: dict[str, int] = {}
+    for number, raw in enumerate(rows[1:], start=2):
+        if not any(cell.strip() for cell in raw):
+            continue
+        if len(raw) > len(header):
+            extra = [c for c in raw[len(header):] if c.strip()]
+            if extra:
+                errors.append(CellError(number, None, None, {
+                    "en": f"{len(raw)} cells but the header has {len(header)} columns "
+                          "(a ',' inside a cell needs quotes)",
+                    "zh": f"有 {len(raw)} 个单元格，但表头只有 {len(header)} 列（单元格内的逗号需加引号）"}))
+                continue
+        cells = {name: (position, raw[position] if position < len(raw) else "")
+                 for position, name in enumerate(header)}
+        row = _Row(number, cells, record, index, errors)
+        row.convert()
+        subject = _subject(row, record, taken)
+        if subject is None:
+            continue
+        local = _local(subject)
+        if local in taken:
+            row.error("id", f"{index.short(subject)} repeats row {taken[local]}",
+                      f"{index.short(subject)} 与第 {taken[local]} 行重复")
+            continue
+        taken[local] = number
+        located[str(subject)] = number
+        values = row.values
+        if record.name == "designation":
+            _designation_labels(values, index)
+        triples.append((subject, RDF.type, record.cls))
+        for column in record.columns:
+            for value in values.get(column.name, []):
+                if isinstance(value, URIRef) and str(value) == "urn:invalid":
+                    continue
+                triples.append((subject, column.predicate, value))
+    return triples, located, errors
+
+
+def _designation_labels(values: dict[str, list], index: NameIndex) -> None:
+    """'汽车 × 广州（★★★）' and 'Automobiles × Guangzhou (★★★)' when the label cells are empty."""
+    if not (values.get("cluster") and values.get("city") and values.get("level")):
+        return
+    stars = index.graph.value(values["level"][0], GD.stars)
+    mark = "★" * int(stars) if stars is not None else ""
+    cluster, city = values["cluster"][0], values["city"][0]
+    if not values.get("label_zh"):
+        values["label_zh"] = [Literal(f"{index.label(cluster, 'zh')} × {index.label(city, 'zh')}"
+                                      f"（{mark}）", lang="zh")]
+    if not values.get("label_en"):
+        values["label_en"] = [Literal(f"{index.label(cluster, 'en')} × {index.label(city, 'en')}"
+                                      f" ({mark})", lang="en")]
+
+
+def import_csv(project: Project, kind: str, path: str, *, encoding: str = "utf-8",
+               max_mb: float = 10, output: str | None = None) -> ImportResult:
+    """Read, resolve, convert and validate; raises LoadError (unusable file) or
+    ImportFailed (bad cells). Writing is left to the caller."""
+    record = TYPES[kind]
+    if output is not None:
+        from .add import _inside
+
+        if _inside(Path(output), project.data_dir):
+            raise LoadError(output, f"-o must not point into {project.relative(project.data_dir)}/",
+                            hint=f"write it elsewhere, then: gdkg add {Path(output).name}")
+    text = read_csv(path, encoding, max_mb)
+    rows, header = _header(path, text, record)
+    base = load_base(project)
+    index = NameIndex(to_graph(base.triples))
+    triples, located, errors = convert(rows, header, record, index)
+    if errors:
+        raise ImportFailed(path, errors)
+    head = (f"# Imported from {Path(path).name} by `gdkg import csv --type {kind}`.\n"
+            "# Check it with `gdkg validate`, put it into data/ttl/ with `gdkg add`.\n")
+    body = turtle(triples, header=head)
+    item = text_input(path, body, locations=located, unit="row")
+    report = check(project, [item])
+    return ImportResult(body, report, len(located), len(set(triples)))
+
