@@ -3,7 +3,7 @@
 Outputs (all sorted, written atomically, manifest last):
   build/asserted.ttl, build/asserted.nt   ontology + data as written
   build/inferred.ttl, build/inferred.nt   what OWL RL adds (closure minus asserted)
-  build/validation.txt                    the SHACL report in words
+  build/validation.txt, validation.json   the SHACL report in words, and as data
   build/manifest.json                     input hash, counts, timings; the cache key
 Later commands reuse these when the input hash is unchanged.
 """
@@ -86,6 +86,7 @@ def build(project: Project | None = None, *, engine: Engine = "auto", force: boo
         report = pending.result()
     with timer.stage("write report and manifest"):
         write_atomic(out / "validation.txt", report_text(report, project))
+        write_atomic(out / "validation.json", report.to_json())
         manifest = {
             "gdkg_version": __version__,
             "input_hash": input_hash,
@@ -113,14 +114,20 @@ def count_instances(triples: set[Triple]) -> dict[str, int]:
 
 
 def report_text(report: ValidationReport, project: Project | None = None,
-                lang: str = "en", limit: int | None = None) -> str:
-    """The validation report as text, grouped by focus node."""
+                lang: str = "en", limit: int | None = None, floor: str = "info") -> str:
+    """The validation report as text, grouped by focus node; results below ``floor``
+    are only counted."""
+    import re
+
     from .namespaces import PREFIXES
     from .serialize import _Compactor
+    from .validate import SEVERITY_ORDER
 
     compact = _Compactor(PREFIXES)
     lines = [f"SHACL: {report.summary()}"]
-    results = report.results if limit is None else report.results[:limit]
+    shown = [r for r in report.results if SEVERITY_ORDER[r.severity] >= SEVERITY_ORDER[floor]]
+    results = shown if limit is None else shown[:limit]
+    iri = re.compile(r"https?://[^\s<>\"'{}|^`,;)]+")
     focus = None
     for result in results:
         if result.focus != focus:
@@ -131,9 +138,13 @@ def report_text(report: ValidationReport, project: Project | None = None,
         if result.value is not None:
             shown = compact.iri(result.value) if result.value.startswith("http") else result.value
             value = f" (value {shown})"
-        lines.append(f"  [{result.severity}]{path}: {result.message(lang)}{value}")
-    if limit is not None and len(report.results) > limit:
-        lines.append(f"… and {len(report.results) - limit} more (see build/validation.txt)")
+        message = iri.sub(lambda m: compact.iri(m.group(0)), result.message(lang))
+        lines.append(f"  [{result.severity}]{path}: {message}{value}")
+    if len(results) < len(shown):
+        lines.append(f"… and {len(shown) - len(results)} more (see build/validation.txt)")
+    if len(shown) < len(report.results):
+        lines.append(f"({len(report.results) - len(shown)} results below {floor}: "
+                     "see build/validation.txt)")
     return "\n".join(lines) + "\n"
 
 

@@ -26,6 +26,7 @@ from rdflib import URIRef
 
 from .load import LoadError, Triple, check_syntax, decode_turtle_bytes, parse_file, parse_text, to_graph
 from .locate import Locator
+from .manifest import is_fresh
 from .names import NameIndex
 from .project import Project
 from .rules import Issue, Vocabulary, extra_checks, same_problem, suggest, two
@@ -117,6 +118,7 @@ class Base:
 
     def __init__(self, project: Project, exclude: Iterable[Path] = ()):
         excluded = {p.resolve() for p in exclude}
+        self.project, self.excludes = project, bool(excluded)
         self.triples: set[Triple] = set()
         self.ontology: set[Triple] = set()
         self.subject_files: dict = {}
@@ -141,9 +143,22 @@ class Base:
 
     def start_report(self) -> None:
         """Start validating the graph without the new files in a forked child (on a
-        machine with more than one core), while the caller validates it with them."""
+        machine with more than one core), while the caller validates it with them.
+        Nothing to do when `gdkg build` has already validated this very graph."""
+        if self._report is None:
+            self._report = self._built_report()
         if self._report is None and self._job is None:
             self._job = _Job.start(self.triples, self.shapes)
+
+    def _built_report(self) -> ValidationReport | None:
+        """build/validation.json, when build/ was made from exactly these inputs."""
+        if self.excludes or not is_fresh(self.project):
+            return None
+        try:
+            text = (self.project.build_dir / "validation.json").read_text(encoding="utf-8")
+            return ValidationReport.from_json(text)
+        except (OSError, ValueError, TypeError):
+            return None
 
     def stop_report(self) -> None:
         """Drop a validation started by :meth:`start_report` that turned out not needed."""

@@ -47,8 +47,9 @@ def cmd_build(args, project: Project) -> int:
 
     timer = stderr_timer(args.quiet)
     result = build(project, engine=args.reasoner, force=args.force, timer=timer)
-    if result.report is not None and result.report.results:
-        print(report_text(result.report, project, lang=args.lang, limit=30), end="",
+    floor = "info" if args.fail_on == "info" else "warning"
+    if result.report is not None and result.report.at_least(floor):
+        print(report_text(result.report, project, lang=args.lang, limit=30, floor=floor), end="",
               file=sys.stderr)
     print(summary_text(result))
     if result.report is not None:

@@ -7,7 +7,8 @@ import json
 from .project import Project
 
 MANIFEST = "manifest.json"
-ARTEFACTS = ("asserted.ttl", "asserted.nt", "inferred.ttl", "inferred.nt", "validation.txt")
+ARTEFACTS = ("asserted.ttl", "asserted.nt", "inferred.ttl", "inferred.nt", "validation.txt",
+             "validation.json")
 
 
 def read_manifest(project: Project) -> dict | None:

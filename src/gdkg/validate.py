@@ -61,6 +61,18 @@ class ValidationReport:
         floor = SEVERITY_ORDER[severity]
         return [r for r in self.results if SEVERITY_ORDER[r.severity] >= floor]
 
+    def to_json(self) -> str:
+        import json
+
+        return json.dumps([vars(r) for r in self.results], ensure_ascii=False, indent=1,
+                          sort_keys=True) + "\n"
+
+    @classmethod
+    def from_json(cls, text: str) -> ValidationReport:
+        import json
+
+        return cls([ValidationResult(**item) for item in json.loads(text)])
+
     def summary(self) -> str:
         counts = self.counts()
         state = "conforms" if self.conforms else "does NOT conform"
@@ -131,8 +143,35 @@ def validate(data: Graph, shapes: Graph) -> ValidationReport:
         allow_warnings=True,
         allow_infos=True,
         abort_on_first=False,
+        inplace=True,  # the data graph is the caller's throw-away copy; no shape rules modify it
     )
-    return ValidationReport(sorted(_results(results_graph), key=_order))
+    return ValidationReport(sorted(_results(results_graph, _templates(shapes)), key=_order))
+
+
+_PLACEHOLDER = re.compile(r"\\\{\\[$?]\w+\\\}")  # {?var} or {$this}, as re.escape writes them
+
+
+def _templates(shapes: Graph) -> dict:
+    """For each shape or SPARQL constraint, its sh:message templates as (regex, language).
+
+    pySHACL drops the language tag of a message when it fills in {?var} or {$this};
+    matching the filled message against the templates recovers it."""
+    templates: dict = {}
+    for node, message in shapes.subject_objects(SH.message):
+        if isinstance(message, Literal) and message.language:
+            pattern = _PLACEHOLDER.sub(".*", re.escape(str(message)))
+            templates.setdefault(node, []).append((re.compile(pattern, re.S), message.language))
+    return templates
+
+
+def _language(message: Literal, sources: list, templates: dict) -> str:
+    if message.language:
+        return message.language
+    for source in sources:
+        for pattern, language in templates.get(source, ()):
+            if pattern.fullmatch(str(message)):
+                return language
+    return "zh" if _CJK.search(str(message)) else "en"
 
 
 def _order(result: ValidationResult) -> tuple:
@@ -148,16 +187,14 @@ def _text(term) -> str | None:
     return str(term)
 
 
-def _results(graph: Graph) -> Iterable[ValidationResult]:
+def _results(graph: Graph, templates: dict) -> Iterable[ValidationResult]:
     seen = set()
     for node in graph.subjects(RDF.type, SH.ValidationResult):
         messages: dict[str, str] = {}
+        sources = [graph.value(node, SH.sourceConstraint), graph.value(node, SH.sourceShape)]
         for message in graph.objects(node, SH.resultMessage):
             if isinstance(message, Literal):
-                # pySHACL drops the language tag of a SPARQL constraint's message when it
-                # fills in {?var}; tell zh from en by the script then.
-                lang = message.language or ("zh" if _CJK.search(str(message)) else "en")
-                messages.setdefault(lang, str(message))
+                messages.setdefault(_language(message, sources, templates), str(message))
         result = ValidationResult(
             severity=_SEVERITY.get(graph.value(node, SH.resultSeverity), "violation"),
             focus=str(graph.value(node, SH.focusNode)),
