@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import shutil
 from pathlib import Path
 
@@ -58,3 +59,32 @@ def select(kg: KnowledgeGraph, sparql: str, **bindings) -> list[dict]:
     terms = {k: (URIRef(v) if str(v).startswith("http") else Literal(v)) for k, v in bindings.items()}
     return [{k: (None if v is None else str(v)) for k, v in row.items()}
             for row in kg.query(sparql, terms).rows]
+
+
+BAD_INPUTS = Path(__file__).parent / "bad_inputs"
+
+#: prefixes for Turtle snippets written by tests
+TURTLE_HEAD = """\
+@prefix gd:      <https://w3id.org/gdkg/ontology#> .
+@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov:    <http://www.w3.org/ns/prov#> .
+@prefix ent:     <https://w3id.org/gdkg/id/enterprise/> .
+@prefix city:    <https://w3id.org/gdkg/id/city/> .
+@prefix cluster: <https://w3id.org/gdkg/id/cluster/> .
+@prefix fyp:     <https://w3id.org/gdkg/id/source/mfg-plan-14th-fyp/> .
+"""
+
+
+def gdkg(capsys, root: Path, *args: str) -> tuple[int, str, str]:
+    """Run the CLI in-process on the project at ``root``: (exit code, stdout, stderr)."""
+    from gdkg.cli import main
+
+    code = main(["--root", str(root), *args])
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def tree(folder: Path) -> dict[str, str]:
+    """Every file and directory under ``folder`` with a hash of its bytes."""
+    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file()
+            else "dir" for p in sorted(folder.rglob("*"))}

@@ -2,29 +2,19 @@
 
 from __future__ import annotations
 
-import hashlib
 import os
 from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
+from conftest import BAD_INPUTS, TURTLE_HEAD, copy_project, gdkg, tree
 from gdkg import add as add_module
 from gdkg.add import PREVIOUS_DIR
-from gdkg.cli import main
 from gdkg.load import load_triples, parse_file
 
-BAD = Path(__file__).parent / "bad_inputs"
+BAD = BAD_INPUTS
 
-HEAD = """\
-@prefix gd:      <https://w3id.org/gdkg/ontology#> .
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix ent:     <https://w3id.org/gdkg/id/enterprise/> .
-@prefix city:    <https://w3id.org/gdkg/id/city/> .
-@prefix cluster: <https://w3id.org/gdkg/id/cluster/> .
-@prefix fyp:     <https://w3id.org/gdkg/id/source/mfg-plan-14th-fyp/> .
-"""
+HEAD = TURTLE_HEAD
 
 
 def enterprise(slug: str, zh: str, en: str) -> str:
@@ -33,15 +23,6 @@ def enterprise(slug: str, zh: str, en: str) -> str:
             "    gd:locatedIn city:shenzhen ;\n    prov:wasDerivedFrom fyp:ch3-cluster-15 .\n")
 
 
-def gdkg(capsys, root: Path, *args: str) -> tuple[int, str, str]:
-    code = main(["--root", str(root), *args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def tree(folder: Path) -> dict[str, str]:
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file()
-            else "dir" for p in sorted(folder.rglob("*"))}
 
 
 @pytest.fixture

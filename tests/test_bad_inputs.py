@@ -8,7 +8,6 @@ Exit status: 2 unusable input (cannot be read as Turtle/CSV), 1 does not conform
 from __future__ import annotations
 
 import csv
-import hashlib
 import subprocess
 import sys
 from dataclasses import dataclass
@@ -18,24 +17,13 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDFS
 
-from conftest import copy_project
-from gdkg.cli import main
+from conftest import BAD_INPUTS, copy_project, gdkg, tree
 from gdkg.load import parse_text
 from gdkg.namespaces import PREFIXES
 
-BAD = Path(__file__).parent / "bad_inputs"
+BAD = BAD_INPUTS
 
 
-def gdkg(capsys, root: Path, *args: str) -> tuple[int, str, str]:
-    code = main(["--root", str(root), *args])
-    out, err = capsys.readouterr()
-    return code, out, err
-
-
-def tree(folder: Path) -> dict[str, str]:
-    """Every file and directory under ``folder`` with a hash of its bytes."""
-    return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file()
-            else "dir" for p in sorted(folder.rglob("*"))}
 
 
 @dataclass(frozen=True)

@@ -10,19 +10,14 @@ import pytest
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from gdkg.cli import main
+from conftest import BAD_INPUTS, gdkg
 from gdkg.importer import TYPES, import_csv
 from gdkg.load import load_triples, parse_file, parse_text
 from gdkg.namespaces import GD, PREFIXES
 
-BAD = Path(__file__).parent / "bad_inputs"
+BAD = BAD_INPUTS
 ENT = PREFIXES["ent"]
 
-
-def gdkg(capsys, root: Path, *args: str) -> tuple[int, str, str]:
-    code = main(["--root", str(root), *args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 def write_csv(path: Path, rows: list[list[str]]) -> Path:

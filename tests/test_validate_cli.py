@@ -11,22 +11,14 @@ import pytest
 from rdflib import Graph, Literal
 from rdflib.namespace import RDF
 
-from conftest import copy_project
+from conftest import BAD_INPUTS, TURTLE_HEAD, copy_project, gdkg
 from gdkg.cli import main
 from gdkg.locate import subject_lines
 from gdkg.namespaces import SH
 
-BAD = Path(__file__).parent / "bad_inputs"
+BAD = BAD_INPUTS
 
-HEAD = """\
-@prefix gd:      <https://w3id.org/gdkg/ontology#> .
-@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
-@prefix prov:    <http://www.w3.org/ns/prov#> .
-@prefix ent:     <https://w3id.org/gdkg/id/enterprise/> .
-@prefix city:    <https://w3id.org/gdkg/id/city/> .
-@prefix cluster: <https://w3id.org/gdkg/id/cluster/> .
-@prefix fyp:     <https://w3id.org/gdkg/id/source/mfg-plan-14th-fyp/> .
-"""
+HEAD = TURTLE_HEAD
 GOOD = HEAD + """
 ent:example-robotics a gd:Enterprise ;
     rdfs:label "示例机器人"@zh , "Example Robotics"@en ;
@@ -35,11 +27,6 @@ ent:example-robotics a gd:Enterprise ;
     prov:wasDerivedFrom fyp:ch3-cluster-15 .
 """
 
-
-def gdkg(capsys, root: Path, *args: str) -> tuple[int, str, str]:
-    code = main(["--root", str(root), *args])
-    out, err = capsys.readouterr()
-    return code, out, err
 
 
 @pytest.fixture
