@@ -93,3 +93,20 @@ def test_help_has_examples(capsys):
         except SystemExit as stop:
             assert stop.code == 0
         assert "examples:" in capsys.readouterr().out, argv
+
+
+def test_violation_fails_the_build_and_is_reported(project, tmp_path, capsys):
+    copy = copy_project(project, tmp_path)
+    places = copy.root / "data/ttl/core/places.ttl"
+    text = places.read_text(encoding="utf-8")
+    places.write_text(text.replace('gd:adminCode "440100"', 'gd:adminCode "430100"'), encoding="utf-8")
+    code = main(["--root", str(copy.root), "build", "--quiet"])
+    captured = capsys.readouterr()
+    assert code == 1
+    assert "validation: does NOT conform" in captured.out
+    assert "city:guangzhou\n  [violation] gd:adminCode:" in captured.err
+    assert '(value "430100")' in captured.err
+    assert "more (see build/validation.txt)" not in captured.err  # all violations are shown
+    assert re.search(r"\(\d+ results below warning: see build/validation.txt\)", captured.err)
+    assert (copy.root / "build/validation.txt").read_text(encoding="utf-8").startswith(
+        "SHACL: does NOT conform")

@@ -136,8 +136,8 @@ def report_text(report: ValidationReport, project: Project | None = None,
         path = f" {compact.iri(result.path)}" if result.path else ""
         value = ""
         if result.value is not None:
-            shown = compact.iri(result.value) if result.value.startswith("http") else result.value
-            value = f" (value {shown})"
+            rendered = compact.iri(result.value) if result.value.startswith("http") else result.value
+            value = f" (value {rendered})"
         message = iri.sub(lambda m: compact.iri(m.group(0)), result.message(lang))
         lines.append(f"  [{result.severity}]{path}: {message}{value}")
     if len(results) < len(shown):
