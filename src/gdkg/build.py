@@ -13,14 +13,13 @@ from __future__ import annotations
 import json
 from collections import Counter
 from dataclasses import dataclass, field
-from pathlib import Path
 
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from . import __version__
 from .load import Triple, load_triples
-from .manifest import ARTEFACTS, MANIFEST, is_fresh, read_manifest
+from .manifest import MANIFEST, is_fresh, read_manifest
 from .namespaces import GD
 from .progress import Timer
 from .project import Project
@@ -170,7 +169,3 @@ def summary_text(result: BuildResult, top: int = 40) -> str:
     if result.timer.stages:
         lines.append(f"  time: {result.timer.summary()}")
     return "\n".join(lines)
-
-
-def artefact_paths(project: Project) -> dict[str, Path]:
-    return {name: project.build_dir / name for name in ARTEFACTS}

@@ -267,12 +267,3 @@ def to_graph(triples: Iterable[Triple]) -> Graph:
     graph = Graph()
     graph.addN((s, p, o, graph) for s, p, o in triples)
     return graph
-
-
-def load_files(paths: Iterable[Path], shown=str) -> Graph:
-    """Parse several files into one graph; the first bad file raises LoadError."""
-    graph = Graph()
-    for path in paths:
-        triples = parse_file(path, shown(path))
-        graph.addN((s, p, o, graph) for s, p, o in triples)
-    return graph
