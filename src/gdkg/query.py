@@ -22,6 +22,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from .names import expand
 from .namespaces import PREFIXES
 from .project import Project
 from .store import KnowledgeGraph, QueryResult
@@ -92,11 +93,9 @@ SELECT DISTINCT ?s WHERE {
 def resolve_term(kg: KnowledgeGraph, value: str) -> Node:
     """Turn a parameter value into an RDF term: an IRI, a prefixed name, or a label
     (zh, en or alternative) that names exactly one entity; otherwise a literal."""
-    if re.match(r"^https?://", value):
-        return URIRef(value)
-    prefix, sep, local = value.partition(":")
-    if sep and prefix in PREFIXES and " " not in value:
-        return URIRef(PREFIXES[prefix] + local)
+    iri = expand(value)
+    if iri is not None:
+        return iri
     rows = kg.query(_LOOKUP, {"name": Literal(value)}).rows
     subjects = sorted({str(r["s"]) for r in rows if r["s"] is not None})
     if len(subjects) == 1:
