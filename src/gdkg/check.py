@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import multiprocessing
-import os
 import sys
 import warnings
 from collections.abc import Iterable, Iterator
@@ -30,7 +28,14 @@ from .manifest import is_fresh
 from .names import NameIndex
 from .project import Project
 from .rules import Issue, Vocabulary, extra_checks, same_problem, suggest, two
-from .validate import SEVERITY_ORDER, ValidationReport, ValidationResult, validate
+from .validate import (
+    SEVERITY_ORDER,
+    PendingValidation,
+    ValidationReport,
+    ValidationResult,
+    start_validation,
+    validate,
+)
 
 DEFAULT_MAX_MB = 10
 _BOM = b"\xef\xbb\xbf"
@@ -139,7 +144,7 @@ class Base:
         self.subjects = {s for s, _, _ in self.triples}
         self.subject_names = {str(s): file for s, file in self.subject_files.items()}
         self._report: ValidationReport | None = None
-        self._job: _Job | None = None
+        self._job: PendingValidation | None = None
 
     def start_report(self) -> None:
         """Start validating the graph without the new files in a forked child (on a
@@ -148,7 +153,7 @@ class Base:
         if self._report is None:
             self._report = self._built_report()
         if self._report is None and self._job is None:
-            self._job = _Job.start(self.triples, self.shapes)
+            self._job = start_validation(self.triples, self.shapes)
 
     def _built_report(self) -> ValidationReport | None:
         """build/validation.json, when build/ was made from exactly these inputs."""
@@ -169,57 +174,12 @@ class Base:
     def report(self) -> ValidationReport:
         """The validation of the graph without the new files (computed once, when needed)."""
         if self._report is None and self._job is not None:
-            self._report, self._job = self._job.result(), None
+            job, self._job = self._job, None
+            with contextlib.suppress(Exception):  # on failure, validate here and report it
+                self._report = job.result()
         if self._report is None:
             self._report = _validate(to_graph(self.triples), self.shapes)
         return self._report
-
-
-class _Job:
-    """One validation in a forked child process, cancellable."""
-
-    def __init__(self, process, receive):
-        self.process, self.receive = process, receive
-
-    @classmethod
-    def start(cls, triples: set[Triple], shapes: set[Triple]) -> _Job | None:
-        try:
-            context = multiprocessing.get_context("fork")
-        except ValueError:  # no fork on this platform
-            return None
-        if (os.cpu_count() or 1) < 2:
-            return None
-        receive, send = context.Pipe(duplex=False)
-        process = context.Process(target=_validate_in_child, args=(triples, shapes, send),
-                                  daemon=True)
-        process.start()
-        send.close()
-        return cls(process, receive)
-
-    def result(self) -> ValidationReport | None:
-        """The report, or None if the child failed (the caller then validates itself)."""
-        try:
-            outcome = self.receive.recv()
-        except EOFError:
-            outcome = None
-        finally:
-            self.receive.close()
-            self.process.join()
-        return outcome if isinstance(outcome, ValidationReport) else None
-
-    def cancel(self) -> None:
-        self.process.terminate()
-        self.process.join()
-        self.receive.close()
-
-
-def _validate_in_child(triples: set[Triple], shapes: set[Triple], send) -> None:
-    try:
-        send.send(_validate(to_graph(triples), shapes))
-    except BaseException:  # the parent validates again and reports the error itself
-        send.send(None)
-    finally:
-        send.close()
 
 
 def _validate(graph, shapes: set[Triple]) -> ValidationReport:

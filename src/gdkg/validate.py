@@ -85,8 +85,6 @@ class PendingValidation:
 
     def __init__(self, data: set, shapes: set):
         self.parallel = False
-        self._report: ValidationReport | None = None
-        self._error: BaseException | None = None
         try:
             context = multiprocessing.get_context("fork")
         except ValueError:  # no fork on this platform
@@ -114,6 +112,13 @@ class PendingValidation:
         if isinstance(outcome, BaseException):
             raise outcome
         return outcome
+
+    def cancel(self) -> None:
+        """Stop a validation whose result is no longer wanted."""
+        if self.parallel:
+            self._process.terminate()
+            self._process.join()
+            self._receive.close()
 
 
 def _validate_in_child(data: set, shapes: set, send) -> None:
