@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from gdkg.build import build
 from gdkg.load import load_triples, to_graph
+from gdkg.pipeline import build
 from gdkg.project import Project
 from gdkg.store import KnowledgeGraph
 

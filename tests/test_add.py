@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from conftest import BAD_INPUTS, TURTLE_HEAD, copy_project, gdkg, tree
-from gdkg import add as add_module
-from gdkg.add import PREVIOUS_DIR
+from gdkg.intake import staging as add_module
+from gdkg.intake.staging import PREVIOUS_DIR
 from gdkg.load import load_triples, parse_file
 
 BAD = BAD_INPUTS

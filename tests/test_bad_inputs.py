@@ -178,7 +178,7 @@ def test_no_traceback_end_to_end(project, tmp_path):
 
 
 # Data that parses but does not fit the graph. Lines are those of the report (stdout); the
-# messages in words come from shapes/ (sh:message) or, for a suggestion, from gdkg.rules.
+# messages in words come from shapes/ (sh:message) or, for a suggestion, from gdkg.validation.rules.
 DATA = [
     Case("unknown-class.ttl", 1, (
         "{path}:11: gd:Enterprize",

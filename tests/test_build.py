@@ -3,8 +3,8 @@
 import re
 
 from conftest import copy_project
-from gdkg.build import build, is_fresh
 from gdkg.cli import main
+from gdkg.pipeline import build, is_fresh
 
 
 def test_outputs_are_written_and_sorted(built):

@@ -69,7 +69,7 @@ def result_keys(report: Graph) -> set[Key]:
 
 
 def pyshacl_keys(data: Graph, shapes: Graph) -> set[Key]:
-    """pySHACL with the options of gdkg.validate."""
+    """pySHACL with the options of gdkg.validation.shacl."""
     from pyshacl import validate
 
     _conforms, report, _text = validate(data, shacl_graph=shapes, inference="none", advanced=True,

@@ -11,7 +11,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
 from conftest import BAD_INPUTS, gdkg
-from gdkg.importer import TYPES, import_csv
+from gdkg.intake.spreadsheet import TYPES, import_csv
 from gdkg.load import load_triples, parse_file, parse_text
 from gdkg.namespaces import GD, PREFIXES
 

@@ -20,7 +20,7 @@ from rdflib import Graph, URIRef
 
 from gdkg.load import load_triples, to_graph
 from gdkg.namespaces import PREFIXES as KNOWN_PREFIXES
-from gdkg.validate import ValidationReport, ValidationResult, validate
+from gdkg.validation.shacl import ValidationReport, ValidationResult, validate
 
 GDS = "https://w3id.org/gdkg/shapes#"
 CJK = re.compile(r"[\u3400-\u9fff]")

@@ -11,8 +11,8 @@ from collections import Counter
 import pytest
 
 from conftest import select
+from gdkg.coverage import sourced_subjects, stats
 from gdkg.namespaces import PREFIXES
-from gdkg.stats import sourced_subjects, stats
 
 PREFIX = "".join(f"PREFIX {k}: <{v}>\n" for k, v in PREFIXES.items())
 

@@ -13,8 +13,8 @@ from rdflib.namespace import RDF
 
 from conftest import BAD_INPUTS, TURTLE_HEAD, copy_project, gdkg
 from gdkg.cli import main
-from gdkg.locate import subject_lines
 from gdkg.namespaces import SH
+from gdkg.validation.locate import subject_lines
 
 BAD = BAD_INPUTS
 

@@ -16,10 +16,10 @@ __version__ = "0.1.0"
 
 # Imported on first use, so `gdkg query` does not pay for the build pipeline.
 _EXPORTS = {
-    "BuildResult": "build", "build": "build",
+    "BuildResult": "pipeline", "build": "pipeline",
     "KnowledgeGraph": "store", "QueryResult": "store",
-    "LoadError": "load", "Matrix": "matrix", "matrix": "matrix",
-    "Project": "project", "stats": "stats",
+    "LoadError": "load", "Matrix": "layout_matrix", "matrix": "layout_matrix",
+    "Project": "project", "stats": "coverage",
 }
 
 

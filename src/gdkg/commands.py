@@ -41,9 +41,9 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
 
 def cmd_build(args, project: Project) -> int:
-    from .build import build, report_text, summary_text
+    from .pipeline import build, report_text, summary_text
     from .progress import stderr_timer
-    from .validate import SEVERITY_ORDER
+    from .validation.shacl import SEVERITY_ORDER
 
     timer = stderr_timer(args.quiet)
     result = build(project, engine=args.reasoner, force=args.force, timer=timer)
@@ -62,7 +62,7 @@ def cmd_build(args, project: Project) -> int:
 
 
 def cmd_matrix(args, project: Project) -> int:
-    from .matrix import matrix
+    from .layout_matrix import matrix
 
     table = matrix(args.kind, project=project)
     sys.stdout.write(table.render(args.format, args.lang))
@@ -142,7 +142,7 @@ def _show(term, labels: dict[str, str]) -> str:
 
 
 def cmd_stats(args, project: Project) -> int:
-    from .stats import render_stats, stats
+    from .coverage import render_stats, stats
 
     report = stats(project=project)
     if args.format == "json":
@@ -157,7 +157,7 @@ def cmd_stats(args, project: Project) -> int:
 
 def _read_inputs(files: list[str], max_mb: float):
     """Read every file; collect all unusable ones rather than stopping at the first."""
-    from .check import read_input
+    from .validation.check import read_input
 
     inputs, errors = [], []
     for name in files:
@@ -169,7 +169,7 @@ def _read_inputs(files: list[str], max_mb: float):
 
 
 def _unusable(errors: list[LoadError], fmt: str = "text") -> int:
-    from .checkreport import errors_json
+    from .validation.report import errors_json
 
     for error in errors:
         _err(str(error))
@@ -179,7 +179,7 @@ def _unusable(errors: list[LoadError], fmt: str = "text") -> int:
 
 
 def _show_check(report, args, stream=None) -> None:
-    from .checkreport import render_json, render_text, render_ttl, summary
+    from .validation.report import render_json, render_text, render_ttl, summary
 
     fmt = getattr(args, "format", "text")
     stream = stream or sys.stdout
@@ -193,8 +193,8 @@ def _show_check(report, args, stream=None) -> None:
 
 
 def cmd_validate(args, project: Project) -> int:
-    from .add import _inside
-    from .check import check, quiet_rdflib
+    from .intake.staging import _inside
+    from .validation.check import check, quiet_rdflib
 
     with quiet_rdflib():
         inputs, errors = _read_inputs(args.files, args.max_size)
@@ -207,8 +207,8 @@ def cmd_validate(args, project: Project) -> int:
 
 
 def cmd_add(args, project: Project) -> int:
-    from .add import AddError, commit, plan, replaced_files
-    from .check import check, quiet_rdflib
+    from .intake.staging import AddError, commit, plan, replaced_files
+    from .validation.check import check, quiet_rdflib
 
     with quiet_rdflib():
         inputs, errors = _read_inputs(args.files, args.max_size)
@@ -248,8 +248,8 @@ def cmd_add(args, project: Project) -> int:
 
 
 def cmd_import(args, project: Project) -> int:
-    from .check import quiet_rdflib
-    from .importer import ImportFailed, describe, export_rows, import_csv, template
+    from .intake.spreadsheet import ImportFailed, describe, export_rows, import_csv, template
+    from .validation.check import quiet_rdflib
 
     with quiet_rdflib():
         if args.import_command == "template":

@@ -59,7 +59,7 @@ class KnowledgeGraph:
         if not is_fresh(project):
             if not build_if_stale:
                 raise RuntimeError("build/ is missing or stale; run `gdkg build`")
-            from .build import build
+            from .pipeline import build
             from .progress import stderr_timer
 
             build(project, timer=timer or stderr_timer())

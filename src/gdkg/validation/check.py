@@ -5,7 +5,7 @@ references to existing cities and clusters resolve) and validated with the
 project's shapes. Only what the new files add is reported: every result about a
 node only they define, and any other result the graph without them does not
 have (e.g. a declared total that no longer adds up). Each is located at the line
-where its node is first a subject in its file. The checks of :mod:`gdkg.rules`
+where its node is first a subject in its file. The checks of :mod:`gdkg.validation.rules`
 (unknown gd: terms, IRIs defined nowhere, text where an IRI belongs, datatypes)
 run alongside, and every result gets a suggestion where an obvious one exists.
 """
@@ -22,13 +22,13 @@ from pathlib import Path
 
 from rdflib import URIRef
 
-from .load import LoadError, Triple, check_syntax, decode_turtle_bytes, parse_file, parse_text, to_graph
+from ..load import LoadError, Triple, check_syntax, decode_turtle_bytes, parse_file, parse_text, to_graph
+from ..manifest import is_fresh
+from ..names import NameIndex
+from ..project import Project
 from .locate import Locator
-from .manifest import is_fresh
-from .names import NameIndex
-from .project import Project
 from .rules import Issue, Vocabulary, extra_checks, same_problem, suggest, two
-from .validate import (
+from .shacl import (
     SEVERITY_ORDER,
     PendingValidation,
     ValidationReport,

@@ -21,12 +21,12 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
-from .check import CheckReport, check, load_base, text_input
-from .load import LoadError, Triple, _guess_encoding, to_graph
-from .names import NameIndex, is_cjk, normalise
-from .namespaces import GD, PREFIXES, PROV, SKOS
-from .project import Project
-from .serialize import turtle
+from ..load import LoadError, Triple, _guess_encoding, to_graph
+from ..names import NameIndex, is_cjk, normalise
+from ..namespaces import GD, PREFIXES, PROV, SKOS
+from ..project import Project
+from ..serialize import turtle
+from ..validation.check import CheckReport, check, load_base, text_input
 
 SEPARATORS = re.compile(r"\s*[;；]\s*")
 
@@ -565,7 +565,7 @@ def import_csv(project: Project, kind: str, path: str, *, encoding: str = "utf-8
     ImportFailed (bad cells). Writing is left to the caller."""
     record = TYPES[kind]
     if output is not None:
-        from .add import _inside
+        from .staging import _inside
 
         if _inside(Path(output), project.data_dir):
             raise LoadError(output, f"-o must not point into {project.relative(project.data_dir)}/",

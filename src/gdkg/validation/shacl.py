@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
-from .load import to_graph
-from .namespaces import SH
+from ..load import to_graph
+from ..namespaces import SH
 
 _CJK = re.compile(r"[\u3400-\u9fff]")
 SEVERITY_ORDER = {"info": 0, "warning": 1, "violation": 2}

@@ -18,8 +18,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
-from .check import Input
-from .project import Project
+from ..project import Project
+from ..validation.check import Input
 
 DEFAULT_DIR = "added"
 PREVIOUS_DIR = ".previous"

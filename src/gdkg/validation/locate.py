@@ -7,7 +7,7 @@ from typing import TYPE_CHECKING
 
 from rdflib import BNode
 
-from .load import Triple
+from ..load import Triple
 
 if TYPE_CHECKING:
     from .check import Input

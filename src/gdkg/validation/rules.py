@@ -18,9 +18,9 @@ from rdflib import Literal, Namespace, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 from rdflib.util import from_n3
 
-from .load import Triple, to_graph
-from .names import NameIndex
-from .namespaces import GD, ID, SH
+from ..load import Triple, to_graph
+from ..names import NameIndex
+from ..namespaces import GD, ID, SH
 
 #: Constraint components of the checks made here rather than by SHACL.
 GDC = Namespace("https://w3id.org/gdkg/checks#")
@@ -40,7 +40,7 @@ class Vocabulary:
     """What the ontology declares and what the graph already uses."""
 
     def __init__(self, base):
-        """``base``: a :class:`gdkg.check.Base` (ontology, triples and shapes)."""
+        """``base``: a :class:`gdkg.validation.check.Base` (ontology, triples and shapes)."""
         self.defined: set[URIRef] = set()
         self.classes: set[URIRef] = set()
         self.properties: set[URIRef] = set()

@@ -25,7 +25,7 @@ from .progress import Timer
 from .project import Project
 from .reason import Engine, available_engine, closure
 from .serialize import ntriples, turtle, write_atomic
-from .validate import ValidationReport, start_validation
+from .validation.shacl import ValidationReport, start_validation
 
 
 @dataclass
@@ -120,7 +120,7 @@ def report_text(report: ValidationReport, project: Project | None = None,
 
     from .namespaces import PREFIXES
     from .serialize import _Compactor
-    from .validate import SEVERITY_ORDER
+    from .validation.shacl import SEVERITY_ORDER
 
     compact = _Compactor(PREFIXES)
     lines = [f"SHACL: {report.summary()}"]

@@ -8,9 +8,9 @@ from itertools import groupby
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS, XSD
 
+from ..load import LoadError
+from ..namespaces import PREFIXES, SH
 from .check import CheckReport
-from .load import LoadError
-from .namespaces import PREFIXES, SH
 from .rules import GDC, Issue, term_of
 
 _SEVERITY_IRI = {"violation": SH.Violation, "warning": SH.Warning, "info": SH.Info}
