@@ -24,7 +24,9 @@ def _err(message: str) -> None:
 def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         project = Project.find(args.root)
-        handler = globals()[f"cmd_{args.command.replace('-', '_')}"]
+        # A sub-command defined in its own module sets its handler with
+        # ``parser.set_defaults(handler=...)``; the core ones are cmd_* here.
+        handler = getattr(args, "handler", None) or globals()[f"cmd_{args.command.replace('-', '_')}"]
         return handler(args, project)
     except ProjectNotFound as exc:
         _err(str(exc))
