@@ -9,7 +9,7 @@ import pytest
 
 from gdkg.reason import closure
 
-reasonable = pytest.importorskip("reasonable", reason="the fast reasoner is the 'fast' extra")
+reasonable = pytest.importorskip("reasonable", reason="reasonable (a core dependency) is not installed")
 
 
 def test_fast_closure_equals_owlrl(asserted):

@@ -1,6 +1,6 @@
 """Parse Turtle files into an rdflib graph, with located, readable errors.
 
-pyoxigraph (the ``fast`` extra) parses about ten times faster than rdflib's
+pyoxigraph (a core dependency) parses about ten times faster than rdflib's
 Turtle parser; rdflib is used when it is not installed. Either way a syntax
 error becomes a :class:`LoadError` naming file, line and column.
 """

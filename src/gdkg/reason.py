@@ -1,6 +1,6 @@
 """OWL 2 RL closure behind one function.
 
-owlrl is the reference semantics. ``reasonable`` (Rust, the ``fast`` extra)
+owlrl is the reference semantics. ``reasonable`` (Rust, a core dependency)
 is about a hundred times faster but implements a subset of the OWL 2 RL
 rules: it has no property chains (prp-spo2), none of the schema rules
 (scm-*), no axiomatic triples, and it types every resource ``owl:Thing``.

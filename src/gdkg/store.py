@@ -1,6 +1,6 @@
 """The reasoned graph, loaded from build/ for queries.
 
-With pyoxigraph (``fast`` extra) the sorted N-Triples of build/ load into an
+With pyoxigraph (a core dependency) the sorted N-Triples of build/ load into an
 in-memory Oxigraph store in a fraction of a second and SPARQL runs there;
 without it rdflib parses them and runs SPARQL itself. Both give rows of
 rdflib terms, so callers do not care which engine answered.
