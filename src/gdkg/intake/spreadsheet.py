@@ -267,18 +267,10 @@ def _letter(position: int) -> str:
 
 def read_csv(path: str, encoding: str = "utf-8", max_mb: float = 10) -> str:
     """The CSV file's text; every way it can be unusable is a LoadError."""
-    file = Path(path)
-    try:
-        if file.is_dir():
-            raise LoadError(path, "is a directory, not a CSV file")
-        if file.stat().st_size > max_mb * 1024 * 1024:
-            raise LoadError(path, f"file is over the {max_mb:g} MB limit",
-                            hint="split it, or raise the limit with --max-size MB")
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise LoadError(path, "no such file") from None
-    except OSError as exc:
-        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from None
+    from ..safe_io import read_bounded
+
+    raw = read_bounded(path, int(max_mb * 1024 * 1024), what="CSV file",
+                       hint="split it, or raise the limit with --max-size MB")
     if not raw.strip():
         raise LoadError(path, "file is empty", hint="start from: gdkg import template --type …")
     if b"\0" in raw[:8192]:
