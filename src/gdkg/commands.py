@@ -168,9 +168,14 @@ def cmd_stats(args, project: Project) -> int:
 
 def _read_inputs(files: list[str], max_mb: float):
     """Read every file; collect all unusable ones rather than stopping at the first."""
+    from .load import MAX_FILES_PER_COMMAND
     from .validation.check import read_input
 
     inputs, errors = [], []
+    if len(files) > MAX_FILES_PER_COMMAND:
+        return [], [LoadError(f"{len(files):,} files", f"over the limit of {MAX_FILES_PER_COMMAND:,} "
+                                                       "files in one command",
+                              hint="run it on fewer files at a time")]
     for name in files:
         try:
             inputs.append(read_input(name, max_mb))

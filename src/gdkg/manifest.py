@@ -39,7 +39,10 @@ def file_record(data: bytes) -> dict:
 def check_build_dir(project: Project) -> bool:
     """False when there is no build/ yet; CacheError when build/ is not a usable directory."""
     out = project.build_dir
-    shown = project.relative(out)
+    try:
+        shown = str(out.relative_to(project.root))
+    except ValueError:
+        shown = str(out)
     if os.path.islink(out) and not out.exists():
         raise CacheError(shown, f"is a broken symbolic link (to {os.readlink(out)})",
                          hint=f"remove it (rm {shown}) or create the directory it points to")

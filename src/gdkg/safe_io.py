@@ -209,8 +209,8 @@ def _check_target(path: Path, shown: str) -> None:
                           hint="remove the link or name the real file")
     kind = _kind(info.st_mode)
     if kind:
-        raise OutputError(shown, f"is {kind}; gdkg writes only regular files",
-                          hint="name a file (new or existing) instead")
+        raise OutputError(shown, f"is {kind}; gdkg writes only regular files and will not "
+                                 "replace it", hint="move it away, or write somewhere else")
 
 
 def _ensure_dir(folder: Path, shown: str) -> None:
