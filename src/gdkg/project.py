@@ -99,5 +99,6 @@ def read_graph_file(path: Path, project: Project) -> bytes:
     from .load import MAX_GRAPH_FILE_BYTES
     from .safe_io import read_bounded
 
-    return read_bounded(path, MAX_GRAPH_FILE_BYTES, shown=project.relative(path), what="Turtle file",
+    shown = str(Path(project.relative(path.parent)) / path.name)  # a symlink is named, not followed
+    return read_bounded(path, MAX_GRAPH_FILE_BYTES, shown=shown, what="Turtle file",
                         hint="split it into smaller files")

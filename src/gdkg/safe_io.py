@@ -200,8 +200,8 @@ def _umask() -> int:
 def _check_target(path: Path, shown: str) -> None:
     try:
         info = path.lstat()
-    except FileNotFoundError:
-        return
+    except (FileNotFoundError, NotADirectoryError):
+        return  # a new file; its directory is checked next
     except OSError as exc:
         raise OutputError(shown, f"cannot write: {exc.strerror or exc}") from None
     if stat.S_ISLNK(info.st_mode):

@@ -1,12 +1,14 @@
-"""Put validated new files into data/ttl/ (``gdkg add``) without ever half-changing it.
+"""Put validated new files into data/ttl/ (``gdkg add``) without ever half-changing it,
+and take an add back (``gdkg add --undo``).
 
 Each file goes to ``data/ttl/added/<name>.ttl`` (or ``--to DIR`` under
 data/ttl/). An existing destination is only replaced with ``replace=True``, and
-its previous content is first copied to ``data/ttl/.previous/<path>.<UTC time>``
-(no ``.ttl`` suffix, so the build never loads it). All new contents are staged
-as temporary files next to their destinations before the first rename, and a
-failure part-way restores what was renamed already, so data/ttl/ ends up either
-unchanged or fully updated.
+its previous content is kept as ``data/ttl/.previous/<path>.<UTC time>`` (no
+``.ttl`` suffix, so the build never loads it). The writes of one add (new files,
+backups, the add history ``data/ttl/.previous/history.json``) are one
+:class:`gdkg.journal.Transaction`: data/ttl/ ends up either unchanged or fully
+updated, even when the process is killed half-way. Callers hold the project lock
+(:func:`gdkg.locking.project_lock`).
 """
 
 from __future__ import annotations
