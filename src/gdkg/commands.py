@@ -282,7 +282,8 @@ def _add(args, project: Project) -> int:
     try:
         commit(project, placements)
     except OutputError as exc:
-        _err(f"{exc}; nothing was changed in {project.relative(project.data_dir)}/")
+        exc.message += f"; nothing was changed in {project.relative(project.data_dir)}/"
+        _err(str(exc))
         return EXIT_UNUSABLE
     except OSError as exc:
         _err(f"could not write to {project.relative(project.data_dir)}/: {exc.strerror or exc}; "

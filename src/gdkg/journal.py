@@ -93,7 +93,8 @@ class Transaction:
                 _checkpoint()
             for src, dst, data in self.moves:
                 if data is not None:
-                    stage(dst, data, self.project.relative(dst), name=src.name)
+                    shown = str(Path(self.project.relative(dst.parent)) / dst.name)
+                    stage(dst, data, shown, name=src.name)
                     _checkpoint()
         except BaseException:
             rollback(self.project)

@@ -21,6 +21,7 @@ from rdflib.namespace import RDF
 from . import __version__
 from .load import MAX_GRAPH_FILES, LoadError, Triple, load_triples
 from .manifest import (  # noqa: F401 (is_fresh: re-exported)
+    ARTEFACTS,
     MANIFEST,
     cache_state,
     check_build_dir,
@@ -32,7 +33,7 @@ from .namespaces import GD
 from .progress import Timer
 from .project import Project
 from .reason import Engine, available_engine, closure
-from .safe_io import sweep_temporaries, write_all_atomic
+from .safe_io import check_writable, sweep_temporaries, write_all_atomic
 from .serialize import ntriples, turtle
 from .validation.shacl import ValidationReport, start_validation
 
@@ -87,6 +88,9 @@ def build(project: Project | None = None, *, engine: Engine = "auto", force: boo
 
 
 def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> BuildResult:
+    check_build_dir(project)
+    for name in (*ARTEFACTS, MANIFEST):  # refuse a directory or link there before the work
+        check_writable(project.build_dir / name, f"{project.relative(project.build_dir)}/{name}")
     files = project.graph_files()
     if len(files) > MAX_GRAPH_FILES:
         raise LoadError(project.relative(project.data_dir), f"{len(files):,} Turtle files, over the "

@@ -213,6 +213,12 @@ def _check_target(path: Path, shown: str) -> None:
                                  "replace it", hint="move it away, or write somewhere else")
 
 
+def check_writable(target: str | os.PathLike[str], shown: str | None = None) -> None:
+    """Raise :class:`OutputError` now if ``target`` is a symlink, device or directory, so a
+    command refuses before doing its work rather than after."""
+    _check_target(Path(target), shown or str(target))
+
+
 def _ensure_dir(folder: Path, shown: str) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)

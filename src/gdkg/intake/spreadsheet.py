@@ -592,6 +592,9 @@ def import_csv(project: Project, kind: str, path: str, *, encoding: str = "utf-8
         if _inside(Path(output), project.data_dir):
             raise LoadError(output, f"-o must not point into {project.relative(project.data_dir)}/",
                             hint=f"write it elsewhere, then: gdkg add {Path(output).name}")
+        from ..safe_io import check_writable
+
+        check_writable(output)  # a symlink, device or directory: refused before the work
     text = read_csv(path, encoding, max_mb)
     rows, header = _header(path, text, record)
     notices = formula_cells(path, rows, header)
