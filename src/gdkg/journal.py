@@ -8,6 +8,9 @@ A :class:`Transaction` is a list of renames. It is carried out as:
 3. the journal is rewritten with state ``committing``;
 4. the renames are made, in order; then the journal is removed.
 
+Each file that is replaced or removed is hard-linked to a temporary name first, so a
+failure (not a kill) during the renames puts everything back (:func:`restore`).
+
 Every step is a single rename or an fsynced write, so a kill at any point leaves a
 journal that :func:`recover` (run, under the project lock, by the next command that
 writes or reads data/ttl/) either rolls back (``preparing``: temporary files and new
@@ -49,7 +52,7 @@ def _checkpoint() -> None:
 
 @dataclass
 class Transaction:
-    """Renames to make all together: new contents (staged first) and existing files moved."""
+    """Renames to make all together: new contents (staged first) and removals."""
 
     project: Project
     #: (staged temporary file, target, its data) or (file to remove, None, None). A path is
@@ -58,27 +61,15 @@ class Transaction:
 
     def write(self, target: Path, data: bytes) -> None:
         """Put ``data`` at ``target`` (replacing what is there)."""
-        tmp = target.parent / f".{target.name}.{os.urandom(4).hex()}.tmp"
-        self.moves.append((tmp, target, data))
+        self.moves.append((_temporary(target), target, data))
 
     def remove(self, path: Path) -> None:
         """Remove the file at ``path``."""
         self.moves.append((path, None, None))
 
-    def _record(self, state: str, dirs: list[Path]) -> None:
-        root = self.project.root
-        record = {
-            "state": state,
-            "moves": [{"from": os.path.relpath(src, root),
-                       "to": None if dst is None else os.path.relpath(dst, root),
-                       "staged": data is not None} for src, dst, data in self.moves],
-            "dirs": [os.path.relpath(d, root) for d in dirs],
-        }
-        write_atomic_safe(journal_path(self.project), json.dumps(record, indent=1) + "\n")
-        _checkpoint()
-
     def commit(self) -> None:
         """Carry out every move, all or nothing (see the module docstring)."""
+        root = self.project.root
         dirs: list[Path] = []
         for _, target, _ in self.moves:
             if target is None:
@@ -86,12 +77,27 @@ class Transaction:
             for parent in reversed([target.parent, *target.parent.parents]):
                 if not parent.exists() and parent not in dirs:
                     dirs.append(parent)
-        self._record("preparing", dirs)
+        # each file replaced or removed is first hard-linked to a temporary name ("keep"),
+        # so the change can also be taken back when it fails half-way without a kill
+        moves = []
+        for src, dst, data in self.moves:
+            existing = dst if dst is not None else src
+            keep = _temporary(existing) if os.path.lexists(existing) else None
+            moves.append({"from": os.path.relpath(src, root),
+                          "to": None if dst is None else os.path.relpath(dst, root),
+                          "staged": data is not None,
+                          "keep": None if keep is None else os.path.relpath(keep, root)})
+        record = {"state": "preparing", "moves": moves, "dirs": [os.path.relpath(d, root) for d in dirs]}
+        _write_record(self.project, record)
         try:
             for folder in dirs:
                 folder.mkdir()
                 _checkpoint()
-            for src, dst, data in self.moves:
+            for (src, dst, data), move in zip(self.moves, moves, strict=True):
+                existing = dst if dst is not None else src
+                if move["keep"] is not None:
+                    _keep(existing, root / move["keep"])
+                    _checkpoint()
                 if data is not None:
                     shown = str(Path(self.project.relative(dst.parent)) / dst.name)
                     stage(dst, data, shown, name=src.name)
@@ -99,8 +105,29 @@ class Transaction:
         except BaseException:
             rollback(self.project)
             raise
-        self._record("committing", dirs)
-        finish(self.project)
+        record["state"] = "committing"
+        _write_record(self.project, record)
+        try:
+            finish(self.project)
+        except Exception:
+            restore(self.project)  # not killed: put every file back as it was
+            raise
+
+
+def _temporary(target: Path) -> Path:
+    return target.parent / f".{target.name}.{os.urandom(4).hex()}.tmp"
+
+
+def _keep(existing: Path, keep: Path) -> None:
+    try:
+        os.link(existing, keep, follow_symlinks=False)
+    except OSError:  # a file system without hard links: a copy does as well
+        stage(existing, existing.read_bytes(), name=keep.name)
+
+
+def _write_record(project: Project, record: dict) -> None:
+    write_atomic_safe(journal_path(project), json.dumps(record, indent=1) + "\n")
+    _checkpoint()
 
 
 def _load(project: Project) -> dict | None:
@@ -113,7 +140,8 @@ def _load(project: Project) -> dict | None:
             raise ValueError(record["state"])
         for move in record["moves"]:
             move["from"], move["staged"] = str(move["from"]), bool(move["staged"])
-            move["to"] = None if move["to"] is None else str(move["to"])
+            for key in ("to", "keep"):
+                move[key] = None if move.get(key) is None else str(move[key])
         record["dirs"] = [str(d) for d in record["dirs"]]
     except (OSError, ValueError, KeyError, TypeError) as exc:
         raise OutputError(project.relative(path), f"the journal of an interrupted change is "
@@ -123,10 +151,19 @@ def _load(project: Project) -> dict | None:
 
 
 def _inside_root(project: Project, relative: str) -> Path:
-    path = (project.root / relative)
-    if not path.resolve().is_relative_to(project.root.resolve()):
+    path = project.root / relative
+    if not (path.parent.resolve() / path.name).is_relative_to(project.root.resolve()):
         raise OutputError(JOURNAL, f"names a path outside the project: {relative}")
     return path
+
+
+def _drop_journal(project: Project, record: dict) -> None:
+    for move in record["moves"]:
+        if move["keep"] is not None:
+            _inside_root(project, move["keep"]).unlink(missing_ok=True)
+    journal_path(project).unlink()
+    _fsync_dir(project.root)
+    _checkpoint()
 
 
 def finish(project: Project) -> None:
@@ -149,9 +186,29 @@ def finish(project: Project) -> None:
         _checkpoint()
     for folder in folders:
         _fsync_dir(folder)
-    journal_path(project).unlink()
-    _fsync_dir(project.root)
-    _checkpoint()
+    _drop_journal(project, record)
+
+
+def restore(project: Project) -> None:
+    """Take back a ``committing`` journal whose renames failed part-way (an error, not a
+    kill): every replaced or removed file gets its kept version back, new files go."""
+    record = _load(project)
+    if record is None:
+        return
+    for move in reversed(record["moves"]):
+        src = _inside_root(project, move["from"])
+        target = src if move["to"] is None else _inside_root(project, move["to"])
+        keep = None if move["keep"] is None else _inside_root(project, move["keep"])
+        if keep is not None and os.path.lexists(keep):
+            os.replace(keep, target)
+        elif move["staged"] and not os.path.lexists(src):
+            target.unlink(missing_ok=True)  # a new file that was renamed in
+        if move["staged"]:
+            src.unlink(missing_ok=True)
+    for folder in reversed(record["dirs"]):
+        with contextlib.suppress(OSError):
+            _inside_root(project, folder).rmdir()
+    _drop_journal(project, record)
 
 
 def rollback(project: Project) -> None:
@@ -162,6 +219,9 @@ def rollback(project: Project) -> None:
     for move in record["moves"]:
         if move["staged"]:
             _inside_root(project, move["from"]).unlink(missing_ok=True)
+    for move in record["moves"]:
+        if move["keep"] is not None:
+            _inside_root(project, move["keep"]).unlink(missing_ok=True)
     for folder in reversed(record["dirs"]):
         with contextlib.suppress(OSError):
             _inside_root(project, folder).rmdir()

@@ -129,7 +129,8 @@ def _history_bytes(entries: list[dict]) -> bytes:
 
 
 def _data_relative(project: Project, path: Path) -> str:
-    return path.resolve().relative_to(project.data_dir.resolve()).as_posix()
+    # the file itself may be a symlink: name it, do not follow it
+    return (path.parent.resolve() / path.name).relative_to(project.data_dir.resolve()).as_posix()
 
 
 def commit(project: Project, placements: list[Placement]) -> list[Placement]:
