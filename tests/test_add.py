@@ -8,7 +8,6 @@ from pathlib import Path
 import pytest
 
 from conftest import BAD_INPUTS, TURTLE_HEAD, copy_project, gdkg, tree
-from gdkg.intake import staging as add_module
 from gdkg.intake.staging import PREVIOUS_DIR
 from gdkg.load import load_triples, parse_file
 
@@ -174,7 +173,7 @@ def test_crash_half_way_leaves_data_ttl_unchanged(proj, good, tmp_path, capsys, 
             raise OSError(28, "No space left on device")
         return real_replace(src, dst)
 
-    monkeypatch.setattr(add_module.os, "replace", flaky)
+    monkeypatch.setattr(os, "replace", flaky)  # the journal's renames
     code, out, err = gdkg(capsys, proj.root, "add", str(good), str(other), "--replace")
     assert code == 2
     assert err.startswith("gdkg: error: could not write to data/ttl/: No space left on device")

@@ -124,11 +124,13 @@ def _add_data_commands(sub) -> None:
           gdkg add robots.ttl --to data/ttl/clusters  -> data/ttl/clusters/robots.ttl
           gdkg add robots.ttl --replace               replace an earlier added version
           gdkg add new.ttl --dry-run                  validate and show where it would go
+          gdkg add --undo robots.ttl                  put back what the last add of it replaced
         The files are validated exactly as by `gdkg validate` (against the graph
         without the files they would replace). Only if all conform are they written,
         each via a temporary file and a rename, so data/ttl/ is either unchanged or
         fully updated. An existing file is only replaced with --replace; its previous
-        version is kept as data/ttl/.previous/<path>.<UTC time> (restore it with mv).
+        version is kept as data/ttl/.previous/<path>.<UTC time> (`--undo` restores it).
+        One gdkg at a time changes a project (add, build): a second one waits.
         Run `gdkg build` afterwards to rebuild build/.
         exit status: 0 added, 1 does not conform (nothing written), 2 unusable input
                      or destination (nothing written)"""))
@@ -137,6 +139,9 @@ def _add_data_commands(sub) -> None:
     p.add_argument("--replace", action="store_true",
                    help="replace an existing file of the same name (previous kept in .previous/)")
     p.add_argument("--dry-run", action="store_true", help="validate and report; write nothing")
+    p.add_argument("--undo", action="store_true",
+                   help="undo the last add of each FILE (a name as given to add, or its path under "
+                        "data/ttl/): restore the version it replaced, or remove the file it created")
     _check_options(p)
 
     p = sub.add_parser("import", help="turn a spreadsheet (CSV) into validated Turtle",

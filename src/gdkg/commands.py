@@ -13,6 +13,7 @@ from rdflib import Literal, URIRef
 from .load import LoadError
 from .project import Project, ProjectNotFound
 from .query import QueryError
+from .safe_io import OutputError
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_UNUSABLE = 0, 1, 2
 
@@ -24,6 +25,7 @@ def _err(message: str) -> None:
 def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
         project = Project.find(args.root)
+        _finish_interrupted(project)
         # A sub-command defined in its own module sets its handler with
         # ``parser.set_defaults(handler=...)``; the core ones are cmd_* here.
         handler = getattr(args, "handler", None) or globals()[f"cmd_{args.command.replace('-', '_')}"]
@@ -34,12 +36,24 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         _err(str(exc))
     except QueryError as exc:
         _err(str(exc))
+    except OutputError as exc:  # an output refused or not written; also cache and lock problems
+        _err(str(exc))
     except BrokenPipeError:  # e.g. `gdkg matrix | head`
         return EXIT_OK
     except KeyboardInterrupt:
         _err("interrupted")
         return 130
     return EXIT_UNUSABLE
+
+
+def _finish_interrupted(project: Project) -> None:
+    """A `gdkg add` killed half-way left a journal: complete or roll it back first."""
+    from .journal import pending, recover
+    from .locking import project_lock
+
+    if pending(project):
+        with project_lock(project, "recovery"):
+            recover(project)
 
 
 def cmd_build(args, project: Project) -> int:
@@ -82,13 +96,8 @@ def cmd_query(args, project: Project) -> int:
             if query.title:
                 print(f"    {query.title}")
         return EXIT_OK
-    if args.file:
-        path = Path(args.file)
-        if not path.is_file():
-            raise QueryError(f"{args.file}: no such file")
-        query = NamedQuery.read(path)
-    else:
-        query = get_query(project, args.name)
+    # NamedQuery.read reads bounded; a missing or unreadable file is a LoadError
+    query = NamedQuery.read(Path(args.file)) if args.file else get_query(project, args.name)
     params = {}
     for item in args.param:
         name, sep, value = item.partition("=")
@@ -159,9 +168,14 @@ def cmd_stats(args, project: Project) -> int:
 
 def _read_inputs(files: list[str], max_mb: float):
     """Read every file; collect all unusable ones rather than stopping at the first."""
+    from .load import MAX_FILES_PER_COMMAND
     from .validation.check import read_input
 
     inputs, errors = [], []
+    if len(files) > MAX_FILES_PER_COMMAND:
+        return [], [LoadError(f"{len(files):,} files", f"over the limit of {MAX_FILES_PER_COMMAND:,} "
+                                                       "files in one command",
+                              hint="run it on fewer files at a time")]
     for name in files:
         try:
             inputs.append(read_input(name, max_mb))
@@ -209,6 +223,38 @@ def cmd_validate(args, project: Project) -> int:
 
 
 def cmd_add(args, project: Project) -> int:
+    from .journal import recover
+    from .locking import project_lock
+
+    # one writer at a time: the destinations are planned, checked and written under the lock
+    with project_lock(project, "add --undo" if getattr(args, "undo", False) else "add"):
+        recover(project)
+        if getattr(args, "undo", False):
+            return _undo(args, project)
+        return _add(args, project)
+
+
+def _undo(args, project: Project) -> int:
+    from .intake.staging import AddError, undo
+
+    code = EXIT_OK
+    for name in args.files:
+        try:
+            done = undo(project, name, args.to)
+        except AddError as exc:
+            _err(str(exc))
+            code = EXIT_UNUSABLE
+            continue
+        what = (f"restored {project.relative(done.restored)}" if done.restored is not None
+                else "removed it (gdkg add had created it)")
+        print(f"undid the last add of {project.relative(done.dest)}: {what}; the undone version is "
+              f"kept as {project.relative(done.kept)}")
+    if code == EXIT_OK:
+        print("run `gdkg build` to rebuild build/", file=sys.stderr)
+    return code
+
+
+def _add(args, project: Project) -> int:
     from .intake.staging import AddError, commit, plan, replaced_files
     from .validation.check import check, quiet_rdflib
 
@@ -235,6 +281,10 @@ def cmd_add(args, project: Project) -> int:
         return EXIT_OK
     try:
         commit(project, placements)
+    except OutputError as exc:
+        exc.message += f"; nothing was changed in {project.relative(project.data_dir)}/"
+        _err(str(exc))
+        return EXIT_UNUSABLE
     except OSError as exc:
         _err(f"could not write to {project.relative(project.data_dir)}/: {exc.strerror or exc}; "
              "nothing was changed")
@@ -274,9 +324,9 @@ def cmd_import(args, project: Project) -> int:
         print("nothing written: fix the rows above and import again", file=sys.stderr)
         return EXIT_NONCONFORMING
     if args.output:
-        from .serialize import write_atomic
+        from .safe_io import write_atomic_safe
 
-        write_atomic(Path(args.output), result.turtle)
+        write_atomic_safe(args.output, result.turtle)
         print(f"wrote {args.output} ({result.triples} triples, {result.rows} rows); "
               f"add it with: gdkg add {args.output}", file=sys.stderr)
     else:

@@ -47,17 +47,18 @@ class LoadError(Exception):
         return text
 
 
+#: the largest file of the graph (ontology/, data/ttl/, shapes/) gdkg reads
+MAX_GRAPH_FILE_BYTES = 256 * 1024 * 1024
+
+
 def read_text(path: Path, shown: str | None = None) -> str:
-    """Read a Turtle file as UTF-8, turning every way it can fail into a LoadError."""
+    """Read a Turtle file as UTF-8, turning every way it can fail into a LoadError
+    (regular files only, at most :data:`MAX_GRAPH_FILE_BYTES`)."""
+    from .safe_io import read_bounded
+
     shown = shown or str(path)
-    try:
-        raw = path.read_bytes()
-    except IsADirectoryError:
-        raise LoadError(shown, "is a directory, not a Turtle file") from None
-    except FileNotFoundError:
-        raise LoadError(shown, "no such file") from None
-    except OSError as exc:
-        raise LoadError(shown, f"cannot read: {exc.strerror or exc}") from None
+    raw = read_bounded(path, MAX_GRAPH_FILE_BYTES, shown=shown, what="Turtle file",
+                       hint="split it into smaller files")
     return decode_turtle_bytes(raw, shown)
 
 
@@ -115,19 +116,98 @@ def _reject_other_formats(text: str, shown: str) -> None:
                         hint="for spreadsheets use: gdkg import csv --type … FILE.csv")
 
 
+#: what one Turtle file may hold: the parser, the blank-node labelling, the locator and the
+#: reports are sized for these; each is named with its value when a file goes over it
+MAX_TRIPLES_PER_FILE = 200_000
+MAX_LITERAL_CHARS = 1_000_000
+MAX_NESTING = 256  # blank nodes inside blank nodes ([ … [ … ] ] or list items: ( a b c ))
+#: the most files one `gdkg validate`/`add` takes, and the most the graph may have
+MAX_FILES_PER_COMMAND = 1_000
+MAX_GRAPH_FILES = 10_000
+
+
+def _too_many_triples(shown: str) -> LoadError:
+    return LoadError(shown, f"more than {MAX_TRIPLES_PER_FILE:,} triples in one file (the limit)",
+                     hint="split it into several files")
+
+
+def _check_term_sizes(triple: Triple, shown: str) -> None:
+    for term in triple:
+        if len(term) > MAX_LITERAL_CHARS:
+            what = "literal" if isinstance(term, Literal) else "IRI"
+            raise LoadError(shown, f"a {what} of {len(term):,} characters, over the limit of "
+                                   f"{MAX_LITERAL_CHARS:,} (it starts {str(term)[:40]!r})",
+                            hint="keep long texts outside the graph and link to them")
+
+
+def nesting_depth(triples: Iterable[Triple]) -> int:
+    """How deep blank nodes nest in ``triples`` (0: none; 1: [ … ]; a list of n items: n),
+    computed breadth-first, without recursion."""
+    children: dict[BNode, list[BNode]] = {}
+    blank_parent: set[BNode] = set()
+    roots: list[BNode] = []
+    for s, _, o in triples:
+        if isinstance(o, BNode):
+            if isinstance(s, BNode):
+                children.setdefault(s, []).append(o)
+                blank_parent.add(o)
+            else:
+                roots.append(o)
+        if isinstance(s, BNode):
+            children.setdefault(s, [])
+    level = {node: 1 for node in roots}
+    level.update({node: 1 for node in children if node not in level and node not in blank_parent})
+    frontier, depth = list(level), (1 if level else 0)
+    while frontier:
+        following = []
+        for node in frontier:
+            for child in children.get(node, ()):
+                if child not in level:
+                    level[child] = level[node] + 1
+                    depth = max(depth, level[child])
+                    following.append(child)
+        frontier = following
+    # blank nodes reachable only from each other (a cycle of labelled ones) count as depth 1
+    return max(depth, 1 if len(level) < len(children) else 0)
+
+
+def check_limits(triples: list[Triple], shown: str) -> list[Triple]:
+    """Raise a LoadError naming the limit when the triples of one file go over one."""
+    if len(triples) > MAX_TRIPLES_PER_FILE:
+        raise _too_many_triples(shown)
+    depth = nesting_depth(triples)
+    if depth > MAX_NESTING:
+        raise LoadError(shown, f"blank nodes nested {depth} deep, over the limit of {MAX_NESTING} "
+                               "(nested [ … ] or list items)",
+                        hint="give deeply nested things IRIs of their own, or split long lists")
+    return triples
+
+
 def parse_text(text: str, shown: str) -> list[Triple]:
-    """Parse Turtle text into rdflib triples; raise LoadError with file:line:column."""
+    """Parse Turtle text into rdflib triples; raise LoadError with file:line:column, or
+    naming the limit a file goes over (triples, literal length, nesting)."""
     if pyoxigraph is not None:
+        triples: list[Triple] = []
         try:
-            return [
-                (_term(q.subject), _term(q.predicate), _term(q.object))
-                for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.TURTLE)
-            ]
+            for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.TURTLE):
+                triple = (_term(q.subject), _term(q.predicate), _term(q.object))
+                _check_term_sizes(triple, shown)
+                triples.append(triple)
+                if len(triples) > MAX_TRIPLES_PER_FILE:
+                    raise _too_many_triples(shown)
         except SyntaxError as exc:
             raise _oxigraph_error(exc, shown) from None
+        except MemoryError as exc:  # pyoxigraph: "Reached the buffer maximal size of 16777216"
+            raise _buffer_error(exc, shown) from None
+        return check_limits(triples, shown)
     graph = Graph()
     try:
         graph.parse(data=text, format="turtle")
+    except RecursionError:
+        raise LoadError(shown, "nested too deeply for the parser",
+                        hint=f"at most {MAX_NESTING} levels of [ … ] or ( … )") from None
+    except MemoryError as exc:
+        raise _buffer_error(exc, shown) from None
     except Exception as exc:  # rdflib raises several types for bad syntax
         raw = str(exc)
         found = re.search(r"at line (\d+)", raw)
@@ -135,7 +215,17 @@ def parse_text(text: str, shown: str) -> list[Triple]:
         message = detail.group(1) if detail else raw.splitlines()[-1]
         raise LoadError(shown, message, line=int(found.group(1)) if found else None,
                         hint=_syntax_hint(message)) from None
-    return [_normalise(t) for t in graph]
+    triples = [_normalise(t) for t in graph]
+    for triple in triples:
+        _check_term_sizes(triple, shown)
+    return check_limits(triples, shown)
+
+
+def _buffer_error(exc: MemoryError, shown: str) -> LoadError:
+    found = re.search(r"size of (\d+)", str(exc))
+    size = f" of {int(found.group(1)) / 1024 / 1024:g} MB" if found else ""
+    return LoadError(shown, f"one token (a literal or an IRI) is longer than the parser's buffer{size}",
+                     hint=f"literals may hold at most {MAX_LITERAL_CHARS:,} characters")
 
 
 def _oxigraph_error(exc: SyntaxError, shown: str) -> LoadError:
@@ -154,6 +244,8 @@ def check_syntax(text: str, shown: str) -> None:
             pass
     except SyntaxError as exc:
         raise _oxigraph_error(exc, shown) from None
+    except MemoryError as exc:
+        raise _buffer_error(exc, shown) from None
 
 
 def _syntax_hint(message: str) -> str | None:
@@ -246,13 +338,17 @@ def canonical_blank_nodes(triples: set[Triple]) -> set[Triple]:
             parents.setdefault(o, []).append(f"{s.n3()} {p.n3()}")
     labels: dict[BNode, BNode] = {}
 
-    def label(node: BNode, context: str) -> None:
-        if node in labels:
-            return
-        content = "\n".join(sorted(outgoing.get(node, ()))) + "\n@" + context
-        labels[node] = BNode("b" + hashlib.sha1(content.encode()).hexdigest()[:16])
-        for predicate, child in sorted(children.get(node, ()), key=lambda c: c[0]):
-            label(child, f"{labels[node]} {predicate}")
+    def label(start: BNode, start_context: str) -> None:
+        # depth-first, parents before children, with an explicit stack: any nesting depth
+        stack = [(start, start_context)]
+        while stack:
+            node, context = stack.pop()
+            if node in labels:
+                continue
+            content = "\n".join(sorted(outgoing.get(node, ()))) + "\n@" + context
+            labels[node] = BNode("b" + hashlib.sha1(content.encode()).hexdigest()[:16])
+            ordered = sorted(children.get(node, ()), key=lambda c: c[0])
+            stack.extend((child, f"{labels[node]} {predicate}") for predicate, child in reversed(ordered))
 
     for node, contexts in sorted(parents.items(), key=lambda item: sorted(item[1])):
         label(node, "|".join(sorted(contexts)))

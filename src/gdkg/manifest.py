@@ -1,29 +1,151 @@
-"""build/manifest.json: what a build produced and from which inputs (the cache key)."""
+"""build/manifest.json: what a build produced and from which inputs (the cache key).
+
+The manifest records the size and SHA-256 of every file the build wrote (``files``,
+keyed by the path under build/). A cached build is used only when the input hash
+matches and each file is still a regular file of the recorded size; a command that
+opens a file checks its hash too. Anything else (a truncated or edited file, a
+manifest of the wrong shape, a missing file) makes the next command rebuild, saying
+why; build/ itself as a file or a broken link is reported (:class:`CacheError`).
+Other build/ contents (an on-disk store, say) join by adding their files to ``files``.
+"""
 
 from __future__ import annotations
 
+import hashlib
 import json
+import os
+import stat
+from dataclasses import dataclass
 
 from .project import Project
+from .safe_io import OutputError
 
 MANIFEST = "manifest.json"
 ARTEFACTS = ("asserted.ttl", "asserted.nt", "inferred.ttl", "inferred.nt", "validation.txt",
              "validation.json")
+#: what the cached path of `gdkg build` and the readers take from the manifest
+_FIELDS = {"input_hash": str, "reasoner": str, "asserted": int, "inferred": int, "instances": dict,
+           "files": dict}
+
+
+class CacheError(OutputError):
+    """build/ is in a state gdkg cannot repair by rebuilding (e.g. it is a file)."""
+
+
+def file_record(data: bytes) -> dict:
+    return {"size": len(data), "sha256": hashlib.sha256(data).hexdigest()}
+
+
+def check_build_dir(project: Project) -> bool:
+    """False when there is no build/ yet; CacheError when build/ is not a usable directory."""
+    out = project.build_dir
+    try:
+        shown = str(out.relative_to(project.root))
+    except ValueError:
+        shown = str(out)
+    if os.path.islink(out) and not out.exists():
+        raise CacheError(shown, f"is a broken symbolic link (to {os.readlink(out)})",
+                         hint=f"remove it (rm {shown}) or create the directory it points to")
+    if not out.exists():
+        return False
+    if not out.is_dir():
+        raise CacheError(shown, "is a file, not a directory; gdkg keeps its build there",
+                         hint=f"move it away or remove it (rm {shown}), then run gdkg build")
+    return True
 
 
 def read_manifest(project: Project) -> dict | None:
+    """The manifest, or None when it is missing or not of the expected shape."""
+    manifest, _ = _read(project)
+    return manifest
+
+
+def _read(project: Project) -> tuple[dict | None, str | None]:
     path = project.build_dir / MANIFEST
     try:
-        return json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return None
+        if not stat.S_ISREG(path.lstat().st_mode):
+            return None, f"{MANIFEST} is not a regular file"
+        if path.stat().st_size > 16 * 1024 * 1024:
+            return None, f"{MANIFEST} is implausibly large"
+        manifest = json.loads(path.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None, f"{MANIFEST} is missing"
+    except (OSError, ValueError) as exc:
+        return None, f"{MANIFEST} is unreadable ({exc.__class__.__name__})"
+    if not isinstance(manifest, dict):
+        return None, f"{MANIFEST} is not a JSON object"
+    for name, kind in _FIELDS.items():
+        if not isinstance(manifest.get(name), kind) or isinstance(manifest.get(name), bool):
+            return None, f"{MANIFEST} has no valid {name!r}"
+    files = manifest["files"]
+    for name, record in files.items():
+        if (not isinstance(record, dict) or not isinstance(record.get("size"), int)
+                or not isinstance(record.get("sha256"), str) or ".." in name.split("/")):
+            return None, f"{MANIFEST} has a malformed entry for {name!r}"
+    missing = [name for name in ARTEFACTS if name not in files]
+    if missing:
+        return None, f"{MANIFEST} does not list {', '.join(missing)}"
+    return manifest, None
 
 
-def is_fresh(project: Project, input_hash: str | None = None) -> bool:
-    """True when build/ holds the outputs of the current inputs."""
-    manifest = read_manifest(project)
+@dataclass
+class CacheState:
+    """Why build/ can or cannot be used: ``problems`` empty means fresh. ``damaged`` problems
+    are about build/ itself (worth telling the user), not about changed inputs."""
+
+    exists: bool
+    problems: list[str]
+    damaged: bool = False
+
+    @property
+    def fresh(self) -> bool:
+        return not self.problems
+
+
+def cache_state(project: Project, input_hash: str | None = None,
+                check_hashes: bool | tuple[str, ...] = False) -> CacheState:
+    """Check build/ against its manifest: every file's size always; SHA-256 of all files
+    (``check_hashes=True``) or of the named ones."""
+    if not check_build_dir(project):
+        return CacheState(False, ["no build yet"])
+    manifest, why = _read(project)
     if manifest is None:
-        return False
-    if not all((project.build_dir / name).is_file() for name in ARTEFACTS):
-        return False
-    return manifest.get("input_hash") == (input_hash or project.input_hash())
+        return CacheState(True, [f"build/{why}"], damaged="missing" not in why)
+    problems: list[str] = []
+    out = project.build_dir
+    for name, record in sorted(manifest["files"].items()):
+        path = out / name
+        try:
+            info = path.lstat()
+        except FileNotFoundError:
+            problems.append(f"build/{name} is missing")
+            continue
+        except OSError as exc:
+            problems.append(f"build/{name} cannot be read ({exc.strerror})")
+            continue
+        if not stat.S_ISREG(info.st_mode):
+            what = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
+            problems.append(f"build/{name} is {what}")
+        elif info.st_size != record["size"]:
+            problems.append(f"build/{name} is {info.st_size} bytes, the manifest says {record['size']}")
+        elif (check_hashes is True or (check_hashes and name in check_hashes)) \
+                and _sha256(path) != record["sha256"]:
+            problems.append(f"build/{name} differs from what the build wrote (SHA-256)")
+    damaged = bool(problems)
+    if manifest["input_hash"] != (input_hash or project.input_hash()):
+        problems.append("the sources changed since the last build")
+    return CacheState(True, problems, damaged)
+
+
+def _sha256(path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as handle:
+        for chunk in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def is_fresh(project: Project, input_hash: str | None = None, *,
+             check_hashes: bool | tuple[str, ...] = False) -> bool:
+    """True when build/ holds the outputs of the current inputs, intact."""
+    return cache_state(project, input_hash, check_hashes).fresh

@@ -11,6 +11,7 @@ Later commands reuse these when the input hash is unchanged.
 from __future__ import annotations
 
 import json
+import sys
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -18,13 +19,22 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from . import __version__
-from .load import Triple, load_triples
-from .manifest import MANIFEST, is_fresh, read_manifest
+from .load import MAX_GRAPH_FILES, LoadError, Triple, load_triples
+from .manifest import (  # noqa: F401 (is_fresh: re-exported)
+    ARTEFACTS,
+    MANIFEST,
+    cache_state,
+    check_build_dir,
+    file_record,
+    is_fresh,
+    read_manifest,
+)
 from .namespaces import GD
 from .progress import Timer
 from .project import Project
 from .reason import Engine, available_engine, closure
-from .serialize import ntriples, turtle, write_atomic
+from .safe_io import check_writable, sweep_temporaries, write_all_atomic
+from .serialize import ntriples, turtle
 from .validation.shacl import ValidationReport, start_validation
 
 
@@ -52,17 +62,40 @@ class BuildResult:
 
 def build(project: Project | None = None, *, engine: Engine = "auto", force: bool = False,
           timer: Timer | None = None) -> BuildResult:
-    """Run the pipeline on ``project`` (found from the working directory by default)."""
+    """Run the pipeline on ``project`` (found from the working directory by default).
+
+    Holds the project lock (one writer at a time); reuses build/ when its manifest
+    matches the inputs and every file in it is intact (size and SHA-256)."""
+    from .journal import recover
+    from .locking import project_lock
+
     project = project or Project.find()
     timer = timer or Timer()
-    input_hash = project.input_hash()
-    if not force and is_fresh(project, input_hash):
-        manifest = read_manifest(project) or {}
-        return BuildResult(project, input_hash, manifest["asserted"], manifest["inferred"],
-                           manifest["instances"], None, timer, manifest["reasoner"],
-                           cached=True, manifest=manifest)
+    with project_lock(project, "build"):
+        recover(project)
+        input_hash = project.input_hash()
+        state = cache_state(project, input_hash, check_hashes=True)
+        if not force and state.fresh:
+            manifest = read_manifest(project) or {}
+            return BuildResult(project, input_hash, manifest["asserted"], manifest["inferred"],
+                               manifest["instances"], None, timer, manifest["reasoner"],
+                               cached=True, manifest=manifest)
+        if state.damaged and not force:
+            print(f"gdkg: note: {'; '.join(state.problems)}: rebuilding", file=sys.stderr)
+        result = _build(project, input_hash, engine, timer)
+        sweep_temporaries(project.build_dir)
+        return result
 
+
+def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> BuildResult:
+    check_build_dir(project)
+    for name in (*ARTEFACTS, MANIFEST):  # refuse a directory or link there before the work
+        check_writable(project.build_dir / name, f"{project.relative(project.build_dir)}/{name}")
     files = project.graph_files()
+    if len(files) > MAX_GRAPH_FILES:
+        raise LoadError(project.relative(project.data_dir), f"{len(files):,} Turtle files, over the "
+                                                            f"limit of {MAX_GRAPH_FILES:,}",
+                        hint="merge small files")
     with timer.stage(f"load {len(files)} files"):
         asserted: set[Triple] = load_triples(files, shown=project.relative)
         shape_triples = load_triples(project.shape_files(), shown=project.relative)
@@ -74,18 +107,22 @@ def build(project: Project | None = None, *, engine: Engine = "auto", force: boo
         reasoned = closure(asserted, engine)
         inferred = reasoned - asserted
     instances = count_instances(reasoned)
-    with timer.stage("write build/"):
-        out = project.build_dir
+    with timer.stage("serialise"):
         head = f"# gdkg {__version__} build; input hash {input_hash[:16]}\n"
-        write_atomic(out / "asserted.ttl", turtle(asserted, header=head + "# asserted: ontology + data\n"))
-        write_atomic(out / "asserted.nt", ntriples(asserted))
-        write_atomic(out / "inferred.ttl", turtle(inferred, header=head + "# inferred by OWL RL\n"))
-        write_atomic(out / "inferred.nt", ntriples(inferred))
+        outputs = {
+            "asserted.ttl": turtle(asserted, header=head + "# asserted: ontology + data\n"),
+            "asserted.nt": ntriples(asserted),
+            "inferred.ttl": turtle(inferred, header=head + "# inferred by OWL RL\n"),
+            "inferred.nt": ntriples(inferred),
+        }
     with timer.stage("validate (SHACL)" + (" — ran alongside" if pending.parallel else "")):
         report = pending.result()
-    with timer.stage("write report and manifest"):
-        write_atomic(out / "validation.txt", report_text(report, project))
-        write_atomic(out / "validation.json", report.to_json())
+    with timer.stage("write build/"):
+        out = project.build_dir
+        check_build_dir(project)
+        outputs["validation.txt"] = report_text(report, project)
+        outputs["validation.json"] = report.to_json()
+        encoded = {name: text.encode("utf-8") for name, text in outputs.items()}
         manifest = {
             "gdkg_version": __version__,
             "input_hash": input_hash,
@@ -95,9 +132,14 @@ def build(project: Project | None = None, *, engine: Engine = "auto", force: boo
             "instances": instances,
             "conforms": report.conforms,
             "results": dict(report.counts()),
+            "files": {name: file_record(data) for name, data in sorted(encoded.items())},
         }
-        write_atomic(out / MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=2,
-                                                sort_keys=True) + "\n")
+        encoded[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
+                             + "\n").encode("utf-8")
+        # every file staged first, renamed in place after (manifest last): a failure while
+        # writing (a full disk) leaves the previous build as it was
+        write_all_atomic([(out / name, data) for name, data in encoded.items()],
+                         {out / name: project.relative(out / name) for name in encoded})
     return BuildResult(project, input_hash, len(asserted), len(inferred), instances, report,
                        timer, reasoner, manifest=manifest)
 

@@ -82,7 +82,7 @@ class Project:
         for path in self.graph_files() + self.shape_files():
             digest.update(str(path.relative_to(self.root)).encode())
             digest.update(b"\0")
-            digest.update(path.read_bytes())
+            digest.update(read_graph_file(path, self))
             digest.update(b"\0")
         return digest.hexdigest()
 
@@ -92,3 +92,13 @@ class Project:
             return str(path.resolve().relative_to(self.root))
         except ValueError:
             return str(path)
+
+
+def read_graph_file(path: Path, project: Project) -> bytes:
+    """A graph or shape file's bytes, read bounded (a symlink to /dev/zero is an error)."""
+    from .load import MAX_GRAPH_FILE_BYTES
+    from .safe_io import read_bounded
+
+    shown = str(Path(project.relative(path.parent)) / path.name)  # a symlink is named, not followed
+    return read_bounded(path, MAX_GRAPH_FILE_BYTES, shown=shown, what="Turtle file",
+                        hint="split it into smaller files")

@@ -46,7 +46,9 @@ class NamedQuery:
 
     @classmethod
     def read(cls, path: Path) -> NamedQuery:
-        text = path.read_text(encoding="utf-8")
+        from .safe_io import read_query_text
+
+        text = read_query_text(path)
         query = cls(path.stem, path, text)
         for line in text.splitlines():
             if not line.startswith("#"):

@@ -7,9 +7,7 @@ so this module writes Turtle directly: one subject block per subject, sorted.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from collections import defaultdict
 from collections.abc import Iterable
 from pathlib import Path
@@ -25,16 +23,10 @@ _LOCAL = re.compile(r"^[A-Za-z0-9_](?:[A-Za-z0-9_.\-]*[A-Za-z0-9_\-])?$")
 
 def write_atomic(path: Path, text: str) -> None:
     """Write ``text`` to ``path`` via a temporary file and rename: readers see
-    the old file or the new one, never half of one."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="\n") as handle:
-            handle.write(text)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    the old file or the new one, never half of one (see :func:`gdkg.safe_io.write_atomic_safe`)."""
+    from .safe_io import write_atomic_safe
+
+    write_atomic_safe(path, text)
 
 
 def ntriples(triples: Iterable[Triple]) -> str:

@@ -56,7 +56,8 @@ class KnowledgeGraph:
         from .manifest import is_fresh
 
         project = project or Project.find()
-        if not is_fresh(project):
+        # the files opened here are checked against the manifest's SHA-256, the rest by size
+        if not is_fresh(project, check_hashes=("asserted.nt", "inferred.nt")):
             if not build_if_stale:
                 raise RuntimeError("build/ is missing or stale; run `gdkg build`")
             from .pipeline import build

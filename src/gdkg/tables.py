@@ -22,8 +22,10 @@ def render(header: Sequence[str], rows: Sequence[Sequence[object]], fmt: str = "
     if fmt == "csv":
         buffer = io.StringIO()
         writer = csv.writer(buffer, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(cells)
+        from .safe_io import spreadsheet_cell  # no formula runs when the CSV is opened
+
+        writer.writerow([spreadsheet_cell(h) for h in header])
+        writer.writerows([[spreadsheet_cell(c) for c in row] for row in cells])
         return buffer.getvalue()
     if fmt == "md":
         escape = [[c.replace("|", "\\|") for c in row] for row in cells]

@@ -146,8 +146,11 @@ TYPES: dict[str, RecordType] = {
 
 
 def _csv(rows: list[list[str]]) -> str:
+    """CSV text; a cell a spreadsheet would run as a formula is prefixed with ' (OWASP)."""
+    from ..safe_io import spreadsheet_cell
+
     out = io.StringIO()
-    csv.writer(out, lineterminator="\n").writerows(rows)
+    csv.writer(out, lineterminator="\n").writerows([[spreadsheet_cell(c) for c in row] for row in rows])
     return out.getvalue()
 
 
@@ -267,18 +270,10 @@ def _letter(position: int) -> str:
 
 def read_csv(path: str, encoding: str = "utf-8", max_mb: float = 10) -> str:
     """The CSV file's text; every way it can be unusable is a LoadError."""
-    file = Path(path)
-    try:
-        if file.is_dir():
-            raise LoadError(path, "is a directory, not a CSV file")
-        if file.stat().st_size > max_mb * 1024 * 1024:
-            raise LoadError(path, f"file is over the {max_mb:g} MB limit",
-                            hint="split it, or raise the limit with --max-size MB")
-        raw = file.read_bytes()
-    except FileNotFoundError:
-        raise LoadError(path, "no such file") from None
-    except OSError as exc:
-        raise LoadError(path, f"cannot read: {exc.strerror or exc}") from None
+    from ..safe_io import read_bounded
+
+    raw = read_bounded(path, int(max_mb * 1024 * 1024), what="CSV file",
+                       hint="split it, or raise the limit with --max-size MB")
     if not raw.strip():
         raise LoadError(path, "file is empty", hint="start from: gdkg import template --type …")
     if b"\0" in raw[:8192]:
@@ -544,6 +539,33 @@ def convert(rows: list[list[str]], header: list[str], record: RecordType,
     return triples, located, errors
 
 
+def formula_cells(path: str, rows: list[list[str]], header: list[str]) -> list:
+    """Warn about cells a spreadsheet would run as formulas (=, +, -, @, tab, CR first),
+    and undo the ' that gdkg's own CSV exports put before such cells (so an export
+    imports back unchanged). Changes ``rows`` in place; returns the notices."""
+    from ..safe_io import formula_like
+    from ..validation.check import Notice
+
+    notices = []
+    for number, raw in enumerate(rows[1:], start=2):
+        for position, cell in enumerate(raw):
+            name = header[position] if position < len(header) else "?"
+            where = f"column {_letter(position)} ({name})"
+            if cell.startswith("'") and formula_like(cell[1:]):
+                raw[position] = cell[1:]
+                notices.append(Notice(path, number, {
+                    "en": f"{where}: the leading ' (a spreadsheet's mark for text) is dropped",
+                    "zh": f"{where}：已去掉开头的 '（电子表格的文本标记）"}, unit="row"))
+            elif formula_like(cell):
+                shown = repr(cell[:30])
+                notices.append(Notice(path, number, {
+                    "en": f"{where}: warning: {shown} begins with {cell[0]!r}, so a spreadsheet would "
+                          "run it as a formula; it is imported as text (exports write it as '…)",
+                    "zh": f"{where}：警告：{shown} 以 {cell[0]!r} 开头，电子表格会把它当作公式执行；"
+                          "此处按文本导入（导出时写作 '…）"}, unit="row"))
+    return notices
+
+
 def _designation_labels(values: dict[str, list], index: NameIndex) -> None:
     """'汽车 × 广州（★★★）' and 'Automobiles × Guangzhou (★★★)' when the label cells are empty."""
     if not (values.get("cluster") and values.get("city") and values.get("level")):
@@ -570,8 +592,12 @@ def import_csv(project: Project, kind: str, path: str, *, encoding: str = "utf-8
         if _inside(Path(output), project.data_dir):
             raise LoadError(output, f"-o must not point into {project.relative(project.data_dir)}/",
                             hint=f"write it elsewhere, then: gdkg add {Path(output).name}")
+        from ..safe_io import check_writable
+
+        check_writable(output)  # a symlink, device or directory: refused before the work
     text = read_csv(path, encoding, max_mb)
     rows, header = _header(path, text, record)
+    notices = formula_cells(path, rows, header)
     base = load_base(project)
     index = NameIndex(to_graph(base.triples))
     triples, located, errors = convert(rows, header, record, index)
@@ -580,7 +606,7 @@ def import_csv(project: Project, kind: str, path: str, *, encoding: str = "utf-8
     head = (f"# Imported from {Path(path).name} by `gdkg import csv --type {kind}`.\n"
             "# Check it with `gdkg validate`, put it into data/ttl/ with `gdkg add`.\n")
     body = turtle(triples, header=head)
-    item = text_input(path, body, locations=located, unit="row")
+    item = text_input(path, body, locations=located, unit="row", notices=notices)
     report = check(project, [item])
     return ImportResult(body, report, len(located), len(set(triples)))
 

@@ -1,19 +1,20 @@
-"""Put validated new files into data/ttl/ (``gdkg add``) without ever half-changing it.
+"""Put validated new files into data/ttl/ (``gdkg add``) without ever half-changing it,
+and take an add back (``gdkg add --undo``).
 
 Each file goes to ``data/ttl/added/<name>.ttl`` (or ``--to DIR`` under
 data/ttl/). An existing destination is only replaced with ``replace=True``, and
-its previous content is first copied to ``data/ttl/.previous/<path>.<UTC time>``
-(no ``.ttl`` suffix, so the build never loads it). All new contents are staged
-as temporary files next to their destinations before the first rename, and a
-failure part-way restores what was renamed already, so data/ttl/ ends up either
-unchanged or fully updated.
+its previous content is kept as ``data/ttl/.previous/<path>.<UTC time>`` (no
+``.ttl`` suffix, so the build never loads it). The writes of one add (new files,
+backups, the add history ``data/ttl/.previous/history.json``) are one
+:class:`gdkg.journal.Transaction`: data/ttl/ ends up either unchanged or fully
+updated, even when the process is killed half-way. Callers hold the project lock
+(:func:`gdkg.locking.project_lock`).
 """
 
 from __future__ import annotations
 
-import contextlib
-import os
-import tempfile
+import hashlib
+import json
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -102,68 +103,121 @@ def replaced_files(placements: list[Placement]) -> list[Path]:
     return [p.dest for p in placements if p.replaces]
 
 
-def _stage(folder: Path, name: str, data: bytes) -> Path:
-    fd, tmp = tempfile.mkstemp(prefix=f".{name}.", suffix=".tmp", dir=folder)
+HISTORY = "history.json"
+
+
+def history_path(project: Project) -> Path:
+    """data/ttl/.previous/history.json: what each `gdkg add` wrote, newest last (for --undo)."""
+    return project.data_dir / PREVIOUS_DIR / HISTORY
+
+
+def read_history(project: Project) -> list[dict]:
+    """The add history; an unreadable one counts as empty (nothing can be undone then)."""
+    path = history_path(project)
     try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(data)
-            handle.flush()
-            os.fsync(handle.fileno())
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-    return Path(tmp)
+        entries = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    if not isinstance(entries, list):
+        return []
+    return [e for e in entries if isinstance(e, dict) and isinstance(e.get("file"), str)
+            and isinstance(e.get("sha256"), str) and isinstance(e.get("backup"), str | None)]
+
+
+def _history_bytes(entries: list[dict]) -> bytes:
+    return (json.dumps(entries, ensure_ascii=False, indent=1) + "\n").encode("utf-8")
+
+
+def _data_relative(project: Project, path: Path) -> str:
+    # the file itself may be a symlink: name it, do not follow it
+    return (path.parent.resolve() / path.name).relative_to(project.data_dir.resolve()).as_posix()
 
 
 def commit(project: Project, placements: list[Placement]) -> list[Placement]:
-    """Write every placement, all or nothing. Returns them with their backup paths."""
+    """Write every placement, all or nothing, even when killed (see :mod:`gdkg.journal`).
+    Returns them with their backup paths. Call it holding the project lock."""
+    from ..journal import Transaction
+    from ..project import read_graph_file
+
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-    created_dirs: list[Path] = []
-    staged: list[tuple[Placement, Path]] = []
-    done: list[Placement] = []
-    backups: list[Path] = []
-
-    def mkdirs(folder: Path) -> None:
-        missing = []
-        for parent in [folder, *folder.parents]:
-            if parent.exists():
-                break
-            missing.append(parent)
-        for parent in reversed(missing):
-            parent.mkdir()
-            created_dirs.append(parent)
-
-    try:
-        for placement in placements:
-            mkdirs(placement.dest.parent)
-            text = placement.input.text
-            staged.append((placement, _stage(placement.dest.parent, placement.dest.name,
-                                             text.encode("utf-8"))))
-            if placement.replaces:
-                relative = placement.dest.resolve().relative_to(project.data_dir.resolve())
-                backup = project.data_dir / PREVIOUS_DIR / f"{relative}.{stamp}"
-                mkdirs(backup.parent)
-                tmp = _stage(backup.parent, backup.name, placement.dest.read_bytes())
-                os.replace(tmp, backup)
-                backups.append(backup)
-                placement.backup = backup
-        for placement, tmp in staged:
-            os.replace(tmp, placement.dest)
-            done.append(placement)
-    except BaseException:
-        for placement in reversed(done):  # undo the renames made so far
-            if placement.backup is not None:
-                tmp = _stage(placement.dest.parent, placement.dest.name,
-                             placement.backup.read_bytes())
-                os.replace(tmp, placement.dest)
-            else:
-                placement.dest.unlink(missing_ok=True)
-        for _, tmp in staged:
-            tmp.unlink(missing_ok=True)
-        for backup in backups:
-            backup.unlink(missing_ok=True)
-        for folder in reversed(created_dirs):
-            with contextlib.suppress(OSError):
-                folder.rmdir()
-        raise
+    transaction = Transaction(project)
+    history = read_history(project)
+    for placement in placements:
+        relative = _data_relative(project, placement.dest)
+        if placement.replaces:
+            backup = project.data_dir / PREVIOUS_DIR / f"{relative}.{stamp}"
+            transaction.write(backup, read_graph_file(placement.dest, project))
+            placement.backup = backup
+        data = placement.input.text.encode("utf-8")
+        transaction.write(placement.dest, data)
+        history.append({"file": relative, "sha256": hashlib.sha256(data).hexdigest(), "time": stamp,
+                        "backup": None if placement.backup is None
+                        else _data_relative(project, placement.backup)})
+    transaction.write(history_path(project), _history_bytes(history))
+    transaction.commit()
     return placements
+
+
+@dataclass
+class Undone:
+    """What ``gdkg add --undo`` did to one file."""
+
+    dest: Path
+    restored: Path | None  # the backup put back; None: the file was removed (add had created it)
+    kept: Path  # where the version taken out is kept
+
+
+def undo(project: Project, name: str, to: str | None = None) -> Undone:
+    """Put back the state of one file before its last `gdkg add` (restore the version it
+    replaced, or remove the file it created), all or nothing. Raises AddError when there is
+    nothing to undo or the file changed since. Call it holding the project lock."""
+    from ..journal import Transaction
+    from ..project import read_graph_file
+
+    dest = _undo_target(project, name, to)
+    relative = _data_relative(project, dest)
+    history = read_history(project)
+    index = next((i for i in range(len(history) - 1, -1, -1) if history[i]["file"] == relative), None)
+    shown = project.relative(dest)
+    if index is None:
+        raise AddError(f"nothing to undo for {shown}: no `gdkg add` of it is recorded in "
+                       f"{project.relative(history_path(project))}")
+    entry = history[index]
+    if not dest.is_file():
+        raise AddError(f"cannot undo the add of {shown}: the file is no longer there")
+    current = read_graph_file(dest, project)
+    if hashlib.sha256(current).hexdigest() != entry["sha256"]:
+        raise AddError(f"{shown} changed since `gdkg add` wrote it; undo would lose those "
+                       "changes, so nothing was done (edit it, or restore from "
+                       f"{project.relative(project.data_dir / PREVIOUS_DIR)}/ by hand)")
+    stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+    kept = project.data_dir / PREVIOUS_DIR / f"{relative}.{stamp}.undone"
+    transaction = Transaction(project)
+    transaction.write(kept, current)
+    restored = None
+    if entry["backup"] is not None:
+        restored = project.data_dir / entry["backup"]
+        if not _inside(restored, project.data_dir / PREVIOUS_DIR) or not restored.is_file():
+            raise AddError(f"cannot undo the add of {shown}: its previous version "
+                           f"{project.relative(restored)} is missing")
+        transaction.write(dest, read_graph_file(restored, project))
+    else:
+        transaction.remove(dest)
+    del history[index]
+    transaction.write(history_path(project), _history_bytes(history))
+    transaction.commit()
+    return Undone(dest, restored, kept)
+
+
+def _undo_target(project: Project, name: str, to: str | None) -> Path:
+    """The file under data/ttl/ that ``name`` means: a path to it, or the name `gdkg add`
+    was given (looked up in --to DIR, default data/ttl/added)."""
+    given = Path(name)
+    for candidate in (given, project.root / given):
+        if candidate.exists() and _inside(candidate, project.data_dir):
+            return candidate.resolve()
+    filename = given.name if given.suffix == ".ttl" else given.stem + ".ttl"
+    dest = target_dir(project, to) / filename
+    if not dest.exists():
+        raise AddError(f"nothing to undo for {name}: {project.relative(dest)} does not exist")
+    return dest

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import contextlib
 import logging
-import sys
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -72,28 +71,15 @@ class Input:
 
 def read_input(arg: str, max_mb: float = DEFAULT_MAX_MB) -> Input:
     """Read and parse one new Turtle file ('-' is stdin); every failure is a LoadError."""
-    if arg == "-":
-        shown, path = "<stdin>", None
-        raw = sys.stdin.buffer.read()
-    else:
-        shown, path = arg, Path(arg)
-        try:
-            size = path.stat().st_size
-        except FileNotFoundError:
-            raise LoadError(shown, "no such file") from None
-        except OSError as exc:
-            raise LoadError(shown, f"cannot read: {exc.strerror or exc}") from None
-        if path.is_dir():
-            raise LoadError(shown, "is a directory, not a Turtle file",
-                            hint=f"pass the files: {shown.rstrip('/')}/*.ttl")
-        if size > max_mb * 1024 * 1024:
-            raise LoadError(shown, f"file is {size / 1024 / 1024:.1f} MB, over the {max_mb:g} MB "
-                                   "limit for one new file",
-                            hint="split it into smaller files, or raise the limit with --max-size MB")
-        try:
-            raw = path.read_bytes()
-        except OSError as exc:
-            raise LoadError(shown, f"cannot read: {exc.strerror or exc}") from None
+    from ..safe_io import read_bounded
+
+    shown, path = ("<stdin>", None) if arg == "-" else (arg, Path(arg))
+    if path is not None and path.is_dir():
+        raise LoadError(shown, "is a directory, not a Turtle file",
+                        hint=f"pass the files: {shown.rstrip('/')}/*.ttl")
+    raw = read_bounded(arg, int(max_mb * 1024 * 1024), shown=shown, what="file",
+                       hint="split it into smaller files, or raise the limit with --max-size MB",
+                       limit_for=" for one new file")
     notices = []
     if raw.startswith(_BOM):
         notices.append(Notice(shown, 1, {
