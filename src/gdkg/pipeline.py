@@ -25,6 +25,7 @@ from .progress import Timer
 from .project import Project
 from .reason import Engine, available_engine, closure
 from .serialize import ntriples, turtle, write_atomic
+from .validation.schema_guard import check_data_files
 from .validation.shacl import ValidationReport, start_validation
 
 
@@ -66,6 +67,7 @@ def build(project: Project | None = None, *, engine: Engine = "auto", force: boo
     with timer.stage(f"load {len(files)} files"):
         asserted: set[Triple] = load_triples(files, shown=project.relative)
         shape_triples = load_triples(project.shape_files(), shown=project.relative)
+    check_data_files(project, asserted)  # data files cannot change the ontology (exit 1)
     # SHACL runs on the asserted graph, so it needs nothing from the reasoner:
     # on a machine with more than one core it runs in a child process meanwhile.
     pending = start_validation(asserted, shape_triples)

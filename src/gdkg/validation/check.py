@@ -26,8 +26,10 @@ from ..load import LoadError, Triple, check_syntax, decode_turtle_bytes, parse_f
 from ..manifest import is_fresh
 from ..names import NameIndex
 from ..project import Project
+from .identity import duplicate_names
 from .locate import Locator
 from .rules import Issue, Vocabulary, extra_checks, same_problem, suggest, two
+from .schema_guard import is_schema_triple, schema_issues, schema_terms
 from .shacl import (
     SEVERITY_ORDER,
     PendingValidation,
@@ -142,6 +144,7 @@ class Base:
         for path in project.shape_files():
             self.shapes.update(parse_file(path, project.relative(path)))
         self.subjects = {s for s, _, _ in self.triples}
+        self.ontology_terms = schema_terms(self.ontology)
         self.subject_names = {str(s): file for s, file in self.subject_files.items()}
         self._report: ValidationReport | None = None
         self._job: PendingValidation | None = None
@@ -204,7 +207,8 @@ def load_base(project: Project, exclude: Iterable[Path] = ()) -> Base:
         stamp.append((str(path), info.st_mtime_ns, info.st_size))
     key = (str(project.root), tuple(stamp), tuple(exclude))
     if key not in _BASES:
-        _BASES.clear()
+        if len(_BASES) > 1:  # the graph as it is, and as it will be after `add --replace`
+            _BASES.pop(next(iter(_BASES)))
         _BASES[key] = Base(project, exclude)
     return _BASES[key]
 
@@ -250,24 +254,33 @@ def quiet_rdflib() -> Iterator[None]:
 
 
 def check(project: Project, inputs: list[Input], exclude: Iterable[Path] = ()) -> CheckReport:
-    """Validate ``inputs`` merged with the project's graph; report what they add."""
+    """Validate ``inputs`` merged with the project's graph; report what they add.
+
+    ``exclude``: files the inputs replace. The graph is then checked as it will be
+    (without them), and compared with the graph as it is, so what the removal breaks
+    (e.g. references to entities only the replaced file defined) is reported too."""
     base = load_base(project, exclude)
+    current = load_base(project) if exclude else base
     vocab = Vocabulary(base)
-    new: set[Triple] = set()
+    given: set[Triple] = set()
     for item in inputs:
-        new.update(item.triples)
+        given.update(item.triples)
+    # triples that would change the ontology are refused and kept out of the rest of the check
+    guarded = schema_issues(given, base.ontology_terms)
+    new = {t for t in given if not is_schema_triple(t, base.ontology_terms)} if guarded else given
     merged = base.triples | new
     graph = to_graph(merged)
     index = NameIndex(graph)
     fresh = {str(s) for s, _, _ in new if s not in base.subjects}
-    base.start_report()  # needed if any result is about a node the graph has already
+    current.start_report()  # needed if any result is about a node the graph has already
     try:
-        shacl = _new_results(_validate(graph, base.shapes), base, fresh)
+        shacl = _new_results(_validate(graph, base.shapes), current, fresh)
     finally:
-        base.stop_report()
+        current.stop_report()
     own = extra_checks(new, {s for s, _, _ in merged}, vocab, index)
-    issues = _merge(shacl, own, vocab, index)
-    locate = Locator(inputs, new)
+    issues = _merge(shacl, own, vocab, index) + guarded
+    issues += duplicate_names(new, fresh, vocab.name_families, index)
+    locate = Locator(inputs, given)
     for issue in issues:
         issue.file, issue.line, issue.unit = locate(issue.focus)
         if issue.line is None and issue.focus in base.subject_names:  # defined in data/ttl
@@ -275,9 +288,29 @@ def check(project: Project, inputs: list[Input], exclude: Iterable[Path] = ()) -
     order = {item.shown: n for n, item in enumerate(inputs)}
     issues.sort(key=lambda i: (order.get(i.file, len(order)), i.line or 0, i.focus,
                                -SEVERITY_ORDER[i.severity], i.path or "", i.value or ""))
-    subjects = {s for s, _, _ in new if isinstance(s, URIRef)}
-    return CheckReport([item.shown for item in inputs], issues,
-                       _notices(inputs, base, locate, index), len(new), len(subjects), index)
+    subjects = {s for s, _, _ in given if isinstance(s, URIRef)}
+    notices = _notices(inputs, base, locate, index) + _removed(current, base, subjects, index)
+    return CheckReport([item.shown for item in inputs], issues, notices, len(given), len(subjects),
+                       index)
+
+
+def _removed(current: Base, base: Base, subjects: set, index: NameIndex) -> list[Notice]:
+    """One notice per replaced file that defines entities the new files no longer do."""
+    gone: dict[str, list] = {}
+    for s, file in current.subject_files.items():
+        if isinstance(s, URIRef) and s not in base.subjects and s not in subjects:
+            gone.setdefault(file, []).append(s)
+    notices = []
+    for file, nodes in sorted(gone.items()):
+        names = ", ".join(index.short(n) for n in sorted(nodes)[:10])
+        more = f" and {len(nodes) - 10} more" if len(nodes) > 10 else ""
+        more_zh = f" 等 {len(nodes)} 个" if len(nodes) > 10 else ""
+        notices.append(Notice(file, None, two(
+            f"replacing it removes {len(nodes)} entit{'y' if len(nodes) == 1 else 'ies'} the new "
+            f"files do not define: {names}{more}; results about what refers to them are shown",
+            f"替换后将移除新文件中未定义的 {len(nodes)} 个实体：{names}{more_zh}；"
+            "引用它们之处的问题一并列出"), "graph"))
+    return notices
 
 
 def _new_results(report: ValidationReport, base: Base, fresh: set[str]) -> list[Issue]:
