@@ -26,9 +26,10 @@ from ..load import LoadError, Triple, check_syntax, decode_turtle_bytes, parse_f
 from ..manifest import is_fresh
 from ..names import NameIndex
 from ..project import Project
+from .focused import GlobalTargets, IndexGraph, TripleIndex, plan_shapes, validate_focused
 from .identity import duplicate_names
 from .locate import Locator
-from .rules import Issue, Vocabulary, extra_checks, same_problem, suggest, two
+from .rules import Issue, Vocabulary, extra_checks, ill_typed, same_problem, suggest, two
 from .schema_guard import is_schema_triple, schema_issues, schema_terms
 from .shacl import (
     SEVERITY_ORDER,
@@ -148,6 +149,8 @@ class Base:
         self.subject_names = {str(s): file for s, file in self.subject_files.items()}
         self._report: ValidationReport | None = None
         self._job: PendingValidation | None = None
+        self._plan = None
+        self._index: TripleIndex | None = None
 
     def start_report(self) -> None:
         """Start validating the graph without the new files in a forked child (on a
@@ -167,6 +170,42 @@ class Base:
             return ValidationReport.from_json(text)
         except (OSError, ValueError, TypeError):
             return None
+
+    def triple_index(self) -> TripleIndex:
+        if self._index is None:
+            self._index = TripleIndex(self.triples)
+        return self._index
+
+    def focused_ready(self) -> bool:
+        """True when build/ holds the report of this very graph and the shapes can be
+        followed: then only what new triples can change needs validating."""
+        if self._report is None:
+            self._report = self._built_report()
+        if self._report is None:
+            return False
+        if self._plan is None:
+            try:
+                self._plan = plan_shapes(self.shapes)
+            except ValueError:  # a shape the focused validation cannot follow
+                self._plan = False
+            self._targets = None
+            if self._plan:
+                with contextlib.suppress(ImportError):
+                    nt = self.project.build_dir / "asserted.nt"
+                    self._targets = GlobalTargets(self._plan, self.triples,
+                                                  nt if nt.is_file() else None)
+        return self._plan is not False
+
+    def focused(self, new: set[Triple], lookup: TripleIndex, graph) -> ValidationReport:
+        """The validation of the graph with ``new`` as far as ``new`` can change it
+        (see :mod:`gdkg.validation.focused`); ``graph`` returns the merged rdflib graph."""
+        try:
+            return validate_focused(self._plan, lookup, new, self.ontology, graph, self._report,
+                                    self._targets)
+        except Exception as exc:  # pySHACL raises many types for bad shapes
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise LoadError("shapes/", f"SHACL validation failed: {first}",
+                            hint="a problem in the shapes, not in the new files") from None
 
     def stop_report(self) -> None:
         """Drop a validation started by :meth:`start_report` that turned out not needed."""
@@ -253,12 +292,15 @@ def quiet_rdflib() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def check(project: Project, inputs: list[Input], exclude: Iterable[Path] = ()) -> CheckReport:
+def check(project: Project, inputs: list[Input], exclude: Iterable[Path] = (), *,
+          focused: bool = True) -> CheckReport:
     """Validate ``inputs`` merged with the project's graph; report what they add.
 
     ``exclude``: files the inputs replace. The graph is then checked as it will be
     (without them), and compared with the graph as it is, so what the removal breaks
-    (e.g. references to entities only the replaced file defined) is reported too."""
+    (e.g. references to entities only the replaced file defined) is reported too.
+    ``focused``: validate only what the inputs can change when build/ is fresh (the
+    same results as validating everything, which ``focused=False`` does)."""
     base = load_base(project, exclude)
     current = load_base(project) if exclude else base
     vocab = Vocabulary(base)
@@ -269,14 +311,28 @@ def check(project: Project, inputs: list[Input], exclude: Iterable[Path] = ()) -
     guarded = schema_issues(given, base.ontology_terms)
     new = {t for t in given if not is_schema_triple(t, base.ontology_terms)} if guarded else given
     merged = base.triples | new
-    graph = to_graph(merged)
-    index = NameIndex(graph)
+    lookup = base.triple_index().plus(new)
+    built: list = []
+
+    def full_graph():  # the merged rdflib graph, built only when needed
+        if not built:
+            built.append(to_graph(merged))
+        return built[0]
+
+    # (an ill-typed literal compares differently in Oxigraph's and rdflib's SPARQL, so the
+    # global shapes' targets could differ: validate everything then)
+    use_focused = (focused and not exclude and not any(ill_typed(o) for _, _, o in new)
+                   and base.focused_ready())
+    index = NameIndex(IndexGraph(lookup) if use_focused else full_graph())
     fresh = {str(s) for s, _, _ in new if s not in base.subjects}
-    current.start_report()  # needed if any result is about a node the graph has already
-    try:
-        shacl = _new_results(_validate(graph, base.shapes), current, fresh)
-    finally:
-        current.stop_report()
+    if use_focused:  # only what the new triples can change, against build/'s report
+        shacl = _new_results(base.focused(new, lookup, full_graph), current, fresh)
+    else:
+        current.start_report()  # needed if any result is about a node the graph has already
+        try:
+            shacl = _new_results(_validate(full_graph(), base.shapes), current, fresh)
+        finally:
+            current.stop_report()
     own = extra_checks(new, {s for s, _, _ in merged}, vocab, index)
     issues = _merge(shacl, own, vocab, index) + guarded
     issues += duplicate_names(new, fresh, vocab.name_families, index)

@@ -231,6 +231,11 @@ def _datatype_problem(literal: Literal, ranges: set[URIRef]) -> tuple[str, str] 
     return wanted, wanted_zh
 
 
+def ill_typed(term) -> bool:
+    """True for a literal whose text is not a value of its datatype (e.g. "1,5"^^xsd:decimal)."""
+    return isinstance(term, Literal) and term.datatype is not None and _ill_typed(term)
+
+
 def _ill_typed(literal: Literal) -> bool:
     pattern = _LEXICAL.get(literal.datatype)
     if pattern is not None:
