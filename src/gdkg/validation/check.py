@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import sys
 import warnings
 from collections.abc import Iterable, Iterator
@@ -21,6 +22,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import URIRef
+from rdflib.namespace import RDF
 
 from ..load import LoadError, Triple, check_syntax, decode_turtle_bytes, parse_file, parse_text, to_graph
 from ..manifest import is_fresh
@@ -29,7 +31,8 @@ from ..project import Project
 from .focused import GlobalTargets, IndexGraph, TripleIndex, plan_shapes, validate_focused
 from .identity import duplicate_names
 from .locate import Locator
-from .rules import Issue, Vocabulary, extra_checks, ill_typed, same_problem, suggest, two
+from .rules import Issue, Vocabulary, extra_checks, ill_typed, same_problem, two
+from .rules import suggest as rule_suggest
 from .schema_guard import is_schema_triple, schema_issues, schema_terms
 from .shacl import (
     SEVERITY_ORDER,
@@ -300,7 +303,8 @@ def check(project: Project, inputs: list[Input], exclude: Iterable[Path] = (), *
     (without them), and compared with the graph as it is, so what the removal breaks
     (e.g. references to entities only the replaced file defined) is reported too.
     ``focused``: validate only what the inputs can change when build/ is fresh (the
-    same results as validating everything, which ``focused=False`` does)."""
+    same results as validating everything, which ``focused=False`` or the environment
+    variable GDKG_VALIDATE_FULL=1 does)."""
     base = load_base(project, exclude)
     current = load_base(project) if exclude else base
     vocab = Vocabulary(base)
@@ -321,8 +325,8 @@ def check(project: Project, inputs: list[Input], exclude: Iterable[Path] = (), *
 
     # (an ill-typed literal compares differently in Oxigraph's and rdflib's SPARQL, so the
     # global shapes' targets could differ: validate everything then)
-    use_focused = (focused and not exclude and not any(ill_typed(o) for _, _, o in new)
-                   and base.focused_ready())
+    use_focused = (focused and not os.environ.get("GDKG_VALIDATE_FULL") and not exclude
+                   and not any(ill_typed(o) for _, _, o in new) and base.focused_ready())
     index = NameIndex(IndexGraph(lookup) if use_focused else full_graph())
     fresh = {str(s) for s, _, _ in new if s not in base.subjects}
     if use_focused:  # only what the new triples can change, against build/'s report
@@ -386,6 +390,31 @@ def _new_results(report: ValidationReport, base: Base, fresh: set[str]) -> list[
     return issues
 
 
+#: At most this many different suggestions per check (each may compare a name with every
+#: label of a class): a file with thousands of problems gets them for the first ones.
+SUGGESTION_LIMIT = 1000
+_BY_FOCUS = {"http://www.w3.org/ns/shacl#SPARQLConstraintComponent",
+             "http://www.w3.org/ns/shacl#QualifiedMaxCountConstraintComponent",
+             "http://www.w3.org/ns/shacl#MaxCountConstraintComponent"}
+
+
+class _Suggestions:
+    """:func:`suggest`, once per different problem (most depend only on the property and
+    the offending value, not on the node), up to :data:`SUGGESTION_LIMIT`."""
+
+    def __init__(self, vocab: Vocabulary, index: NameIndex):
+        self.vocab, self.index, self.known = vocab, index, {}
+
+    def __call__(self, issue: Issue) -> dict[str, str]:
+        key = (issue.constraint, issue.path, issue.value, issue.shape,
+               issue.focus if issue.constraint in _BY_FOCUS or issue.value is None else None)
+        if key not in self.known:
+            if len(self.known) >= SUGGESTION_LIMIT:
+                return {}
+            self.known[key] = rule_suggest(issue, self.vocab, self.index)
+        return dict(self.known[key])
+
+
 def _merge(shacl: list[Issue], own: list[Issue], vocab: Vocabulary,
            index: NameIndex) -> list[Issue]:
     """SHACL results plus the checks' own issues, each problem once, with suggestions.
@@ -393,19 +422,29 @@ def _merge(shacl: list[Issue], own: list[Issue], vocab: Vocabulary,
     The shapes state most of the checks too; where they report the same problem the
     shape's result is kept (with the check's suggestion)."""
     said = set()
+    suggest = _Suggestions(vocab, index)
     for issue in shacl:  # one suggestion per offending value, on its first result
         if issue.key() not in said:
-            issue.suggestion = suggest(issue, vocab, index)
+            issue.suggestion = suggest(issue)
             if issue.suggestion:
                 said.add(issue.key())
     issues = list(shacl)
+    by_place: dict = {}  # (focus, path) -> results, and focus -> results: same_problem's cases
+    by_focus: dict = {}
+    order = {id(theirs): n for n, theirs in enumerate(shacl)}
+    for theirs in shacl:
+        by_place.setdefault((theirs.focus, theirs.path), []).append(theirs)
+        by_focus.setdefault(theirs.focus, []).append(theirs)
     for mine in own:
-        same = [i for i in shacl if same_problem(mine, i)]
+        candidates = by_place.get((mine.focus, mine.path), [])
+        if mine.path == str(RDF.type) and mine.value is not None:
+            candidates = by_focus.get(mine.value, []) + candidates
+        same = sorted((i for i in candidates if same_problem(mine, i)), key=lambda i: order[id(i)])
         if not same:
-            mine.suggestion = suggest(mine, vocab, index)
+            mine.suggestion = suggest(mine)
             issues.append(mine)
         elif not same[0].suggestion and mine.key() not in said:
-            same[0].suggestion = suggest(mine, vocab, index)
+            same[0].suggestion = suggest(mine)
             said.add(mine.key())
     return issues
 

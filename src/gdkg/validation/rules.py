@@ -368,8 +368,11 @@ def _enumeration(classes: set[URIRef], vocab: Vocabulary, index: NameIndex, path
         return members
     if not classes:
         return []
-    found = sorted(index.instances(classes))
-    if 0 < len(found) <= limit and all(n in vocab.defined for n in found):
+    pool = index.instances(classes)
+    if not 0 < len(pool) <= limit:
+        return []
+    found = sorted(pool)
+    if all(n in vocab.defined for n in found):
         stars = {n: index.graph.value(n, GD.stars) for n in found}
         return sorted(found, key=lambda n: (-int(stars[n] or 0), str(n)))
     return []
