@@ -14,6 +14,7 @@ from .load import LoadError
 from .project import Project, ProjectNotFound
 from .query import QueryError
 from .safe_io import OutputError
+from .validation.schema_guard import DataChangesOntology
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_UNUSABLE = 0, 1, 2
 
@@ -38,6 +39,9 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         _err(str(exc))
     except OutputError as exc:  # an output refused or not written; also cache and lock problems
         _err(str(exc))
+    except DataChangesOntology as exc:  # data/ttl/ carries ontology axioms: does not conform
+        print(exc.render(getattr(args, "lang", "en")), file=sys.stderr)
+        return EXIT_NONCONFORMING
     except BrokenPipeError:  # e.g. `gdkg matrix | head`
         return EXIT_OK
     except KeyboardInterrupt:

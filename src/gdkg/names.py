@@ -98,10 +98,14 @@ class NameIndex:
         """Instances of any of ``classes`` (subclasses included); every typed node if None."""
         if classes is None:
             return set(self._types)
-        wanted: set[URIRef] = set()
-        for cls in classes:
-            wanted |= self.descendants(cls)
-        return {node for node, types in self._types.items() if types & wanted}
+        key = frozenset(classes)
+        cache = self.__dict__.setdefault("_instances", {})
+        if key not in cache:
+            wanted: set[URIRef] = set()
+            for cls in key:
+                wanted |= self.descendants(cls)
+            cache[key] = frozenset(node for node, types in self._types.items() if types & wanted)
+        return cache[key]
 
     def is_instance(self, node: URIRef, classes: Iterable[URIRef]) -> bool:
         wanted: set[URIRef] = set()
@@ -160,9 +164,14 @@ class NameIndex:
                    cutoff: float = 0.6) -> list[URIRef]:
         """Nodes of ``pool`` whose IRI is nearest to ``iri`` (compared by local name)."""
         local = _local(iri)
-        candidates: dict[str, URIRef] = {}
-        for node in sorted(pool):
-            candidates.setdefault(_local(str(node)).casefold(), node)
+        cache = self.__dict__.setdefault("_candidates", {})
+        candidates = cache.get(pool) if isinstance(pool, frozenset) else None
+        if candidates is None:
+            candidates = {}
+            for node in sorted(pool):
+                candidates.setdefault(_local(str(node)).casefold(), node)
+            if isinstance(pool, frozenset):
+                cache[pool] = candidates
         names = difflib.get_close_matches(local.casefold(), list(candidates), n=n, cutoff=cutoff)
         return [candidates[name] for name in names]
 

@@ -35,6 +35,7 @@ from .project import Project
 from .reason import Engine, available_engine, closure
 from .safe_io import check_writable, sweep_temporaries, write_all_atomic
 from .serialize import ntriples, turtle
+from .validation.schema_guard import check_data_files
 from .validation.shacl import ValidationReport, start_validation
 
 
@@ -99,6 +100,7 @@ def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> B
     with timer.stage(f"load {len(files)} files"):
         asserted: set[Triple] = load_triples(files, shown=project.relative)
         shape_triples = load_triples(project.shape_files(), shown=project.relative)
+    check_data_files(project, asserted)  # data files cannot change the ontology (exit 1)
     # SHACL runs on the asserted graph, so it needs nothing from the reasoner:
     # on a machine with more than one core it runs in a child process meanwhile.
     pending = start_validation(asserted, shape_triples)

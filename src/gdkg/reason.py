@@ -19,7 +19,7 @@ from typing import Literal as TypingLiteral
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .load import Triple, normalise_triples
+from .load import LoadError, Triple, normalise_triples
 
 Engine = TypingLiteral["auto", "reasonable", "owlrl"]
 
@@ -40,11 +40,33 @@ def available_engine(engine: Engine = "auto") -> str:
     return "reasonable"
 
 
-def closure(graph: Graph | set[Triple], engine: Engine = "auto") -> set[Triple]:
+#: The closure may be at most this many times its input (plus a margin for the axiomatic
+#: triples); the bundled graph's is about 1.5 times. Beyond it some axiom makes the
+#: reasoner derive a product (everything the same as everything, a class of everything …).
+MAX_GROWTH = 4.0
+GROWTH_MARGIN = 10_000
+
+
+class ClosureTooLarge(LoadError):
+    """The OWL RL closure grew past :data:`MAX_GROWTH` times its input."""
+
+
+def closure(graph: Graph | set[Triple], engine: Engine = "auto",
+            max_growth: float | None = MAX_GROWTH) -> set[Triple]:
     """All triples of the OWL 2 RL closure of ``graph`` (asserted ones included).
 
     Dropped from either engine's output, as they carry no information and the
-    engines disagree on them: reflexive ``owl:sameAs`` and triples about literals."""
+    engines disagree on them: reflexive ``owl:sameAs`` and triples about literals.
+    A closure larger than ``max_growth`` times the input (None: no bound) raises
+    :class:`ClosureTooLarge` naming the axioms behind the growth."""
+    result = _closure(graph, engine)
+    size = len(graph)
+    if max_growth is not None and len(result) > max_growth * size + GROWTH_MARGIN:
+        raise _too_large(graph if isinstance(graph, set) else set(graph), result, max_growth)
+    return result
+
+
+def _closure(graph: Graph | set[Triple], engine: Engine) -> set[Triple]:
     chosen = available_engine(engine)
     if chosen == "reasonable":
         triples: Iterable[Triple] = _reasonable_closure(set(graph))
@@ -363,3 +385,47 @@ def _drop_untyped_things(triples: set[Triple]) -> set[Triple]:
     classes = {s for s, _, o in types if o == CLASS}
     typed = {s for s, _, o in types if o in classes and o != THING}
     return triples - {t for t in types if t[2] == THING and t[0] not in typed}
+
+
+# ---------------------------------------------------------------- a closure out of bounds
+
+_AXIOM_PREDICATES = {RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range, OWL.equivalentClass,
+                     OWL.equivalentProperty, OWL.inverseOf, OWL.propertyChainAxiom, OWL.sameAs,
+                     OWL.onProperty, OWL.someValuesFrom, OWL.allValuesFrom, OWL.hasValue, OWL.hasKey}
+_CHARACTERISTICS = {OWL.FunctionalProperty, OWL.InverseFunctionalProperty, OWL.SymmetricProperty,
+                    OWL.TransitiveProperty, OWL.ReflexiveProperty}
+
+
+def _too_large(asserted: set[Triple], result: set[Triple], max_growth: float) -> ClosureTooLarge:
+    """The error for a closure out of bounds, naming what grew and the axioms about it."""
+    from collections import Counter
+
+    from .namespaces import PREFIXES
+    from .serialize import _Compactor
+
+    short = _Compactor(PREFIXES).iri
+    grown: Counter = Counter()
+    for _, p, o in result - asserted:
+        grown[(p, o) if p == TYPE else (p, None)] += 1
+    top = [key for key, _ in grown.most_common(3)]
+    terms = {term for key in top for term in key if term is not None}
+    if any(p == SAME_AS for p, _ in top):
+        terms |= {p for _, p, o in asserted if p in terms}
+    axioms = sorted((s, p, o) for s, p, o in asserted
+                    if isinstance(s, URIRef) and (
+                        (p in _AXIOM_PREDICATES and (s in terms or o in terms))
+                        or (p == TYPE and o in _CHARACTERISTICS and s in terms)
+                        or (p == SAME_AS and s != o)))
+    grew = ", ".join(f"{grown[key]} × {short(str(key[0]))}"
+                     + (f" {short(str(key[1]))}" if key[1] is not None else "") for key in top)
+    named = "; ".join(f"{short(str(s))} {short(str(p))} {short(str(o))}"
+                      if isinstance(o, URIRef) else f"{short(str(s))} {short(str(p))} …"
+                      for s, p, o in axioms[:8])
+    more = f" (and {len(axioms) - 8} more)" if len(axioms) > 8 else ""
+    return ClosureTooLarge(
+        "ontology/",
+        f"the OWL RL closure has {len(result)} triples, more than {max_growth:g} times its "
+        f"{len(asserted)} input triples (most inferred: {grew}); axioms responsible: "
+        f"{named or 'none found among the asserted schema triples'}{more}",
+        hint="an axiom like these makes the reasoner derive everything about everything; "
+             "fix it in ontology/ (data files cannot carry axioms)")

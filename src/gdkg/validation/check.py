@@ -14,19 +14,25 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import os
 import warnings
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import URIRef
+from rdflib.namespace import RDF
 
 from ..load import LoadError, Triple, check_syntax, decode_turtle_bytes, parse_file, parse_text, to_graph
 from ..manifest import is_fresh
 from ..names import NameIndex
 from ..project import Project
+from .focused import GlobalTargets, IndexGraph, TripleIndex, plan_shapes, validate_focused
+from .identity import duplicate_names
 from .locate import Locator
-from .rules import Issue, Vocabulary, extra_checks, same_problem, suggest, two
+from .rules import Issue, Vocabulary, extra_checks, ill_typed, same_problem, two
+from .rules import suggest as rule_suggest
+from .schema_guard import is_schema_triple, schema_issues, schema_terms
 from .shacl import (
     SEVERITY_ORDER,
     PendingValidation,
@@ -128,9 +134,12 @@ class Base:
         for path in project.shape_files():
             self.shapes.update(parse_file(path, project.relative(path)))
         self.subjects = {s for s, _, _ in self.triples}
+        self.ontology_terms = schema_terms(self.ontology)
         self.subject_names = {str(s): file for s, file in self.subject_files.items()}
         self._report: ValidationReport | None = None
         self._job: PendingValidation | None = None
+        self._plan = None
+        self._index: TripleIndex | None = None
 
     def start_report(self) -> None:
         """Start validating the graph without the new files in a forked child (on a
@@ -150,6 +159,42 @@ class Base:
             return ValidationReport.from_json(text)
         except (OSError, ValueError, TypeError):
             return None
+
+    def triple_index(self) -> TripleIndex:
+        if self._index is None:
+            self._index = TripleIndex(self.triples)
+        return self._index
+
+    def focused_ready(self) -> bool:
+        """True when build/ holds the report of this very graph and the shapes can be
+        followed: then only what new triples can change needs validating."""
+        if self._report is None:
+            self._report = self._built_report()
+        if self._report is None:
+            return False
+        if self._plan is None:
+            try:
+                self._plan = plan_shapes(self.shapes)
+            except ValueError:  # a shape the focused validation cannot follow
+                self._plan = False
+            self._targets = None
+            if self._plan:
+                with contextlib.suppress(ImportError):
+                    nt = self.project.build_dir / "asserted.nt"
+                    self._targets = GlobalTargets(self._plan, self.triples,
+                                                  nt if nt.is_file() else None)
+        return self._plan is not False
+
+    def focused(self, new: set[Triple], lookup: TripleIndex, graph) -> ValidationReport:
+        """The validation of the graph with ``new`` as far as ``new`` can change it
+        (see :mod:`gdkg.validation.focused`); ``graph`` returns the merged rdflib graph."""
+        try:
+            return validate_focused(self._plan, lookup, new, self.ontology, graph, self._report,
+                                    self._targets)
+        except Exception as exc:  # pySHACL raises many types for bad shapes
+            first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
+            raise LoadError("shapes/", f"SHACL validation failed: {first}",
+                            hint="a problem in the shapes, not in the new files") from None
 
     def stop_report(self) -> None:
         """Drop a validation started by :meth:`start_report` that turned out not needed."""
@@ -190,7 +235,8 @@ def load_base(project: Project, exclude: Iterable[Path] = ()) -> Base:
         stamp.append((str(path), info.st_mtime_ns, info.st_size))
     key = (str(project.root), tuple(stamp), tuple(exclude))
     if key not in _BASES:
-        _BASES.clear()
+        if len(_BASES) > 1:  # the graph as it is, and as it will be after `add --replace`
+            _BASES.pop(next(iter(_BASES)))
         _BASES[key] = Base(project, exclude)
     return _BASES[key]
 
@@ -235,25 +281,52 @@ def quiet_rdflib() -> Iterator[None]:
         logger.setLevel(level)
 
 
-def check(project: Project, inputs: list[Input], exclude: Iterable[Path] = ()) -> CheckReport:
-    """Validate ``inputs`` merged with the project's graph; report what they add."""
+def check(project: Project, inputs: list[Input], exclude: Iterable[Path] = (), *,
+          focused: bool = True) -> CheckReport:
+    """Validate ``inputs`` merged with the project's graph; report what they add.
+
+    ``exclude``: files the inputs replace. The graph is then checked as it will be
+    (without them), and compared with the graph as it is, so what the removal breaks
+    (e.g. references to entities only the replaced file defined) is reported too.
+    ``focused``: validate only what the inputs can change when build/ is fresh (the
+    same results as validating everything, which ``focused=False`` or the environment
+    variable GDKG_VALIDATE_FULL=1 does)."""
     base = load_base(project, exclude)
+    current = load_base(project) if exclude else base
     vocab = Vocabulary(base)
-    new: set[Triple] = set()
+    given: set[Triple] = set()
     for item in inputs:
-        new.update(item.triples)
+        given.update(item.triples)
+    # triples that would change the ontology are refused and kept out of the rest of the check
+    guarded = schema_issues(given, base.ontology_terms)
+    new = {t for t in given if not is_schema_triple(t, base.ontology_terms)} if guarded else given
     merged = base.triples | new
-    graph = to_graph(merged)
-    index = NameIndex(graph)
+    lookup = base.triple_index().plus(new)
+    built: list = []
+
+    def full_graph():  # the merged rdflib graph, built only when needed
+        if not built:
+            built.append(to_graph(merged))
+        return built[0]
+
+    # (an ill-typed literal compares differently in Oxigraph's and rdflib's SPARQL, so the
+    # global shapes' targets could differ: validate everything then)
+    use_focused = (focused and not os.environ.get("GDKG_VALIDATE_FULL") and not exclude
+                   and not any(ill_typed(o) for _, _, o in new) and base.focused_ready())
+    index = NameIndex(IndexGraph(lookup) if use_focused else full_graph())
     fresh = {str(s) for s, _, _ in new if s not in base.subjects}
-    base.start_report()  # needed if any result is about a node the graph has already
-    try:
-        shacl = _new_results(_validate(graph, base.shapes), base, fresh)
-    finally:
-        base.stop_report()
+    if use_focused:  # only what the new triples can change, against build/'s report
+        shacl = _new_results(base.focused(new, lookup, full_graph), current, fresh)
+    else:
+        current.start_report()  # needed if any result is about a node the graph has already
+        try:
+            shacl = _new_results(_validate(full_graph(), base.shapes), current, fresh)
+        finally:
+            current.stop_report()
     own = extra_checks(new, {s for s, _, _ in merged}, vocab, index)
-    issues = _merge(shacl, own, vocab, index)
-    locate = Locator(inputs, new)
+    issues = _merge(shacl, own, vocab, index) + guarded
+    issues += duplicate_names(new, fresh, vocab.name_families, index)
+    locate = Locator(inputs, given)
     for issue in issues:
         issue.file, issue.line, issue.unit = locate(issue.focus)
         if issue.line is None and issue.focus in base.subject_names:  # defined in data/ttl
@@ -261,9 +334,29 @@ def check(project: Project, inputs: list[Input], exclude: Iterable[Path] = ()) -
     order = {item.shown: n for n, item in enumerate(inputs)}
     issues.sort(key=lambda i: (order.get(i.file, len(order)), i.line or 0, i.focus,
                                -SEVERITY_ORDER[i.severity], i.path or "", i.value or ""))
-    subjects = {s for s, _, _ in new if isinstance(s, URIRef)}
-    return CheckReport([item.shown for item in inputs], issues,
-                       _notices(inputs, base, locate, index), len(new), len(subjects), index)
+    subjects = {s for s, _, _ in given if isinstance(s, URIRef)}
+    notices = _notices(inputs, base, locate, index) + _removed(current, base, subjects, index)
+    return CheckReport([item.shown for item in inputs], issues, notices, len(given), len(subjects),
+                       index)
+
+
+def _removed(current: Base, base: Base, subjects: set, index: NameIndex) -> list[Notice]:
+    """One notice per replaced file that defines entities the new files no longer do."""
+    gone: dict[str, list] = {}
+    for s, file in current.subject_files.items():
+        if isinstance(s, URIRef) and s not in base.subjects and s not in subjects:
+            gone.setdefault(file, []).append(s)
+    notices = []
+    for file, nodes in sorted(gone.items()):
+        names = ", ".join(index.short(n) for n in sorted(nodes)[:10])
+        more = f" and {len(nodes) - 10} more" if len(nodes) > 10 else ""
+        more_zh = f" 等 {len(nodes)} 个" if len(nodes) > 10 else ""
+        notices.append(Notice(file, None, two(
+            f"replacing it removes {len(nodes)} entit{'y' if len(nodes) == 1 else 'ies'} the new "
+            f"files do not define: {names}{more}; results about what refers to them are shown",
+            f"替换后将移除新文件中未定义的 {len(nodes)} 个实体：{names}{more_zh}；"
+            "引用它们之处的问题一并列出"), "graph"))
+    return notices
 
 
 def _new_results(report: ValidationReport, base: Base, fresh: set[str]) -> list[Issue]:
@@ -283,6 +376,31 @@ def _new_results(report: ValidationReport, base: Base, fresh: set[str]) -> list[
     return issues
 
 
+#: At most this many different suggestions per check (each may compare a name with every
+#: label of a class): a file with thousands of problems gets them for the first ones.
+SUGGESTION_LIMIT = 1000
+_BY_FOCUS = {"http://www.w3.org/ns/shacl#SPARQLConstraintComponent",
+             "http://www.w3.org/ns/shacl#QualifiedMaxCountConstraintComponent",
+             "http://www.w3.org/ns/shacl#MaxCountConstraintComponent"}
+
+
+class _Suggestions:
+    """:func:`suggest`, once per different problem (most depend only on the property and
+    the offending value, not on the node), up to :data:`SUGGESTION_LIMIT`."""
+
+    def __init__(self, vocab: Vocabulary, index: NameIndex):
+        self.vocab, self.index, self.known = vocab, index, {}
+
+    def __call__(self, issue: Issue) -> dict[str, str]:
+        key = (issue.constraint, issue.path, issue.value, issue.shape,
+               issue.focus if issue.constraint in _BY_FOCUS or issue.value is None else None)
+        if key not in self.known:
+            if len(self.known) >= SUGGESTION_LIMIT:
+                return {}
+            self.known[key] = rule_suggest(issue, self.vocab, self.index)
+        return dict(self.known[key])
+
+
 def _merge(shacl: list[Issue], own: list[Issue], vocab: Vocabulary,
            index: NameIndex) -> list[Issue]:
     """SHACL results plus the checks' own issues, each problem once, with suggestions.
@@ -290,19 +408,29 @@ def _merge(shacl: list[Issue], own: list[Issue], vocab: Vocabulary,
     The shapes state most of the checks too; where they report the same problem the
     shape's result is kept (with the check's suggestion)."""
     said = set()
+    suggest = _Suggestions(vocab, index)
     for issue in shacl:  # one suggestion per offending value, on its first result
         if issue.key() not in said:
-            issue.suggestion = suggest(issue, vocab, index)
+            issue.suggestion = suggest(issue)
             if issue.suggestion:
                 said.add(issue.key())
     issues = list(shacl)
+    by_place: dict = {}  # (focus, path) -> results, and focus -> results: same_problem's cases
+    by_focus: dict = {}
+    order = {id(theirs): n for n, theirs in enumerate(shacl)}
+    for theirs in shacl:
+        by_place.setdefault((theirs.focus, theirs.path), []).append(theirs)
+        by_focus.setdefault(theirs.focus, []).append(theirs)
     for mine in own:
-        same = [i for i in shacl if same_problem(mine, i)]
+        candidates = by_place.get((mine.focus, mine.path), [])
+        if mine.path == str(RDF.type) and mine.value is not None:
+            candidates = by_focus.get(mine.value, []) + candidates
+        same = sorted((i for i in candidates if same_problem(mine, i)), key=lambda i: order[id(i)])
         if not same:
-            mine.suggestion = suggest(mine, vocab, index)
+            mine.suggestion = suggest(mine)
             issues.append(mine)
         elif not same[0].suggestion and mine.key() not in said:
-            same[0].suggestion = suggest(mine, vocab, index)
+            same[0].suggestion = suggest(mine)
             said.add(mine.key())
     return issues
 

@@ -73,7 +73,9 @@ class Locator:
 
     def __init__(self, inputs: list[Input], new: set[Triple]):
         self.inputs = inputs
-        self.scans = {}
+        self.scans: dict = {}
+        self.terms: dict = {}
+        self.written: dict = {}
         self.parents: dict[BNode, object] = {}
         for s, _, o in new:
             if isinstance(o, BNode):
@@ -84,6 +86,20 @@ class Locator:
         if item.shown not in self.scans:
             self.scans[item.shown] = subject_lines(item.text)
         return self.scans[item.shown]
+
+    def _terms(self, item: Input) -> tuple[set[str], set[str]]:
+        """The subjects and the objects of ``item``, as strings (computed once)."""
+        if item.shown not in self.terms:
+            self.terms[item.shown] = ({str(s) for s, _, _ in item.triples},
+                                      {str(o) for _, _, o in item.triples})
+        return self.terms[item.shown]
+
+    def _written(self, item: Input) -> dict[str, int]:
+        """First line where each IRI is written (<IRI> or prefixed name), for the whole file."""
+        if item.shown not in self.written:
+            _, prefixes = self._scan(item)
+            self.written[item.shown] = written_lines(item.text, prefixes)
+        return self.written[item.shown]
 
     def __call__(self, focus: str) -> tuple[str | None, int | None, str]:
         node = self.bnodes.get(focus)
@@ -98,14 +114,40 @@ class Locator:
                 if focus in item.locations:
                     return item.shown, item.locations[focus], item.unit
                 continue
-            if any(str(s) == focus for s, _, _ in item.triples):
+            if focus in self._terms(item)[0]:
                 lines, prefixes = self._scan(item)
-                return item.shown, lines.get(focus) or _search(item.text, focus, prefixes), "line"
+                return item.shown, lines.get(focus) or self._anywhere(item, focus), "line"
         for item in self.inputs:  # then anywhere
-            if item.locations is None and any(str(o) == focus for _, _, o in item.triples):
-                _, prefixes = self._scan(item)
-                return item.shown, _search(item.text, focus, prefixes), "line"
+            if item.locations is None and focus in self._terms(item)[1]:
+                return item.shown, self._anywhere(item, focus), "line"
         return None, None, "line"
+
+    def _anywhere(self, item: Input, focus: str) -> int | None:
+        found = self._written(item).get(focus)
+        if found is None:  # an unusual spelling (escapes …): search the text
+            _, prefixes = self._scan(item)
+            found = _search(item.text, focus, prefixes)
+        return found
+
+
+_WRITTEN = re.compile(r"<([^>\s]*)>|(?<![\w:-])([A-Za-z][\w.\-]*)?:([\w\-]+(?:\.[\w\-]+)*)")
+
+
+def written_lines(text: str, prefixes: dict[str, str]) -> dict[str, int]:
+    """The first line (outside comments) where each IRI is written, as <IRI> or prefix:local."""
+    found: dict[str, int] = {}
+    for number, line in enumerate(text.splitlines(), 1):
+        if line.lstrip().startswith("#"):
+            continue
+        for match in _WRITTEN.finditer(line):
+            if match.group(1) is not None:
+                iri = match.group(1)
+            elif (match.group(2) or "") in prefixes:
+                iri = prefixes[match.group(2) or ""] + match.group(3)
+            else:
+                continue
+            found.setdefault(iri, number)
+    return found
 
 
 def _search(text: str, iri: str, prefixes: dict[str, str]) -> int | None:

@@ -24,6 +24,7 @@ from ..namespaces import GD, ID, SH
 
 #: Constraint components of the checks made here rather than by SHACL.
 GDC = Namespace("https://w3id.org/gdkg/checks#")
+_SHAPES = Namespace("https://w3id.org/gdkg/shapes#")
 _PROPERTY_TYPES = {OWL.ObjectProperty, OWL.DatatypeProperty, OWL.AnnotationProperty, RDF.Property,
                    OWL.FunctionalProperty, OWL.TransitiveProperty, OWL.SymmetricProperty,
                    OWL.InverseFunctionalProperty}
@@ -63,6 +64,11 @@ class Vocabulary:
         shapes = to_graph(base.shapes)
         self.shape_classes: dict[URIRef, set[URIRef]] = defaultdict(set)
         self.shape_in: dict[URIRef, list] = defaultdict(list)
+        #: classes whose members must not share a name (the duplicate label shapes' targets)
+        self.name_families: set[URIRef] = set()
+        for shape in shapes.subjects(RDFS.isDefinedBy, _SHAPES.DuplicateLabelShape):
+            self.name_families.update(c for c in shapes.objects(shape, SH.targetClass)
+                                      if isinstance(c, URIRef))
         for shape, path in shapes.subject_objects(SH.path):
             if not isinstance(path, URIRef):
                 continue
@@ -225,6 +231,11 @@ def _datatype_problem(literal: Literal, ranges: set[URIRef]) -> tuple[str, str] 
     return wanted, wanted_zh
 
 
+def ill_typed(term) -> bool:
+    """True for a literal whose text is not a value of its datatype (e.g. "1,5"^^xsd:decimal)."""
+    return isinstance(term, Literal) and term.datatype is not None and _ill_typed(term)
+
+
 def _ill_typed(literal: Literal) -> bool:
     pattern = _LEXICAL.get(literal.datatype)
     if pattern is not None:
@@ -283,6 +294,13 @@ def suggest(issue: Issue, vocab: Vocabulary, index: NameIndex) -> dict[str, str]
             return _per_lang(lambda lang: two(
                 f"the other is {', '.join(index.show(n, 'zh') for n in twins)}",
                 f"另一个是 {'、'.join(index.show(n, 'zh') for n in twins)}"))
+    if constraint == str(SH.QualifiedMaxCountConstraintComponent) and (issue.shape or "").startswith(
+            str(_SHAPES.Unique)):  # a shared code or table position: name the other entity
+        twins = _same_value(URIRef(issue.focus), GD[issue.shape.rsplit("-", 1)[1]], index)
+        if twins:
+            return _per_lang(lambda lang: two(
+                f"the other is {', '.join(index.show(n, 'en') for n in twins)}",
+                f"另一个是 {'、'.join(index.show(n, 'zh') for n in twins)}"))
     if path == RDF.type and isinstance(value, URIRef) and value not in vocab.classes:
         near = index.close_iris(str(value), vocab.gd_classes() | vocab.used_classes)
         return _did_you_mean([index.short(n) for n in near]) if near else {}
@@ -326,6 +344,17 @@ def _same_name(node: URIRef, index: NameIndex) -> list[URIRef]:
             and index.labels(n).get("zh") == label]
 
 
+def _same_value(node: URIRef, predicate: URIRef, index: NameIndex) -> list[URIRef]:
+    """Other entities sharing one of ``node``'s classes and a value of ``predicate``."""
+    types = index.types(node)
+    found = set()
+    for value in index.graph.objects(node, predicate):
+        for other in index.graph.subjects(predicate, value):
+            if other != node and isinstance(other, URIRef) and index.types(other) & types:
+                found.add(other)
+    return sorted(found)
+
+
 def _per_lang(make) -> dict[str, str]:
     """Build a suggestion whose names depend on the language: {lang: make(lang)[lang]}."""
     return {lang: make(lang)[lang] for lang in ("en", "zh")}
@@ -339,8 +368,11 @@ def _enumeration(classes: set[URIRef], vocab: Vocabulary, index: NameIndex, path
         return members
     if not classes:
         return []
-    found = sorted(index.instances(classes))
-    if 0 < len(found) <= limit and all(n in vocab.defined for n in found):
+    pool = index.instances(classes)
+    if not 0 < len(pool) <= limit:
+        return []
+    found = sorted(pool)
+    if all(n in vocab.defined for n in found):
         stars = {n: index.graph.value(n, GD.stars) for n in found}
         return sorted(found, key=lambda n: (-int(stars[n] or 0), str(n)))
     return []

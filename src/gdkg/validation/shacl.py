@@ -136,12 +136,14 @@ def start_validation(data: set, shapes: set) -> PendingValidation:
     return PendingValidation(data, shapes)
 
 
-def validate(data: Graph, shapes: Graph) -> ValidationReport:
-    """Validate ``data`` against ``shapes`` (no inference; SPARQL constraints on)."""
+def validate(data: Graph, shapes: Graph, focus_nodes: list[str] | None = None) -> ValidationReport:
+    """Validate ``data`` against ``shapes`` (no inference; SPARQL constraints on);
+    only the ``focus_nodes`` (IRIs) when given."""
     from pyshacl import validate as shacl_validate
 
     _conforms, results_graph, _text = shacl_validate(
         data,
+        focus_nodes=focus_nodes,
         shacl_graph=shapes,
         inference="none",
         advanced=True,

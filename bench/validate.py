@@ -1,0 +1,127 @@
+"""Benchmark the maintainer path: `gdkg validate` and `gdkg add` of a small file, and
+validation time against the number of problems in a file.
+
+Usage:  python bench/validate.py [--runs 5] [--sizes 1000,2000,4000,8000]
+
+On a private copy of the project with a fresh build/ (the unchanged graph):
+  - `gdkg validate FILE` of small files (<= 100 triples), fresh process each run:
+    focused (the default) and the full validation (GDKG_VALIDATE_FULL=1) in the same run;
+  - `gdkg add FILE` (a conforming file, then removed again), fresh process;
+  - in process: check() of generated files with N problems (N = --sizes), to show the
+    time grows linearly; each problem file is also checked fully once at the smallest size.
+Medians of --runs; the machine's load average is printed with the results.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+BAD = ROOT / "tests" / "bad_inputs"
+GDKG = [sys.executable, "-m", "gdkg.cli"]
+
+HEAD = """\
+@prefix gd:      <https://w3id.org/gdkg/ontology#> .
+@prefix rdfs:    <http://www.w3.org/2000/01/rdf-schema#> .
+@prefix prov:    <http://www.w3.org/ns/prov#> .
+@prefix ent:     <https://w3id.org/gdkg/id/enterprise/> .
+@prefix city:    <https://w3id.org/gdkg/id/city/> .
+@prefix cluster: <https://w3id.org/gdkg/id/cluster/> .
+@prefix fyp:     <https://w3id.org/gdkg/id/source/mfg-plan-14th-fyp/> .
+
+"""
+GOOD = HEAD + """\
+ent:bench-robotics a gd:Enterprise ;
+    rdfs:label "基准机器人"@zh , "Bench Robotics"@en ;
+    gd:belongsToCluster cluster:intelligent-robots ;
+    gd:locatedIn city:foshan ;
+    prov:wasDerivedFrom fyp:ch3-cluster-15 .
+"""
+# four problems per enterprise: no English label, a misspelt property, a dangling
+# reference to a city and one to a source section
+BLOCK = """\
+ent:bulk-{0} a gd:Enterprise ;
+    rdfs:label "批量企业{0}"@zh ;
+    gd:belongsToClustr cluster:intelligent-robots ;
+    gd:locatedIn city:nowhere-{0} ;
+    prov:wasDerivedFrom fyp:no-such-section-{0} .
+"""
+
+
+def copy_project(target: Path) -> Path:
+    for name in ("ontology", "data", "shapes", "queries"):
+        shutil.copytree(ROOT / name, target / name)
+    return target
+
+
+def timed(args: list[str], env: dict | None = None) -> tuple[float, int]:
+    start = time.perf_counter()
+    done = subprocess.run(args, capture_output=True, text=True, env=env)
+    return time.perf_counter() - start, done.returncode
+
+
+def median(values: list[float]) -> str:
+    return f"{statistics.median(values):6.2f} s"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=5)
+    parser.add_argument("--sizes", default="1000,2000,4000,8000")
+    args = parser.parse_args()
+    sizes = [int(n) for n in args.sizes.split(",")]
+    with tempfile.TemporaryDirectory(prefix="gdkg-bench-") as tmp:
+        root = copy_project(Path(tmp) / "project")
+        subprocess.run([*GDKG, "--root", str(root), "build", "-q"], check=False, capture_output=True)
+        good = Path(tmp) / "bench-good.ttl"
+        good.write_text(GOOD, encoding="utf-8")
+        print(f"load average: {os.getloadavg()[0]:.1f}; median of {args.runs} runs, fresh process each")
+        print("\n`gdkg validate FILE` (small files, unchanged graph)        focused     full")
+        full_env = {**os.environ, "GDKG_VALIDATE_FULL": "1"}
+        for path in [good, BAD / "duplicate-enterprise.ttl", BAD / "level-outside.ttl",
+                     BAD / "chain-cycle.ttl", BAD / "schema-thing-subclass-of-city.ttl"]:
+            focused, full = [], []
+            for _ in range(args.runs):
+                focused.append(timed([*GDKG, "--root", str(root), "validate", str(path)])[0])
+                full.append(timed([*GDKG, "--root", str(root), "validate", str(path)], full_env)[0])
+            print(f"  {path.name:<48} {median(focused)}  {median(full)}")
+        added = root / "data" / "ttl" / "added" / good.name
+        times = []
+        for _ in range(args.runs):
+            elapsed, code = timed([*GDKG, "--root", str(root), "add", str(good)])
+            assert code == 0, "gdkg add failed"
+            times.append(elapsed)
+            added.unlink()
+        print(f"\n`gdkg add FILE` (5 triples, unchanged graph)            {median(times)}")
+
+        print("\ncheck() in process, a file with N problems (4 per enterprise)")
+        sys.path.insert(0, str(ROOT / "src"))
+        from gdkg.project import Project
+        from gdkg.validation.check import check, quiet_rdflib, text_input
+
+        project = Project(root)
+        with quiet_rdflib():
+            check(project, [text_input("warm.ttl", GOOD)])  # parse the graph once
+            for n in sizes:
+                text = HEAD + "".join(BLOCK.format(i) for i in range(n // 4))
+                item = text_input(f"problems-{n}.ttl", text)
+                start = time.perf_counter()
+                report = check(project, [item])
+                elapsed = time.perf_counter() - start
+                counts = report.counts()
+                print(f"  {n:>6} problems ({len(text) // 1024} KB): {elapsed:6.2f} s, "
+                      f"{counts['violation']} violations, {counts['warning']} warnings, "
+                      f"{elapsed / max(1, n) * 1000:.2f} ms per problem")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

@@ -1,0 +1,428 @@
+"""Validate only what new triples can change, with the same results as validating everything.
+
+``gdkg validate`` of a small file used to run every shape over the whole graph
+(seconds) to report what the file adds. The graph's own results are known
+(build/validation.json, or a validation of the graph without the file), so only the
+results that may differ need computing:
+
+- **local shapes** (targets by class or by use of a property; core constraints along
+  paths of at most a few steps): a node's results depend only on the triples along
+  its shapes' paths and on the types of the nodes they reach. The nodes a new
+  triple can affect are found by walking each path backwards from the triple
+  (:func:`affected_nodes`); they are validated on the part of the graph their paths
+  reach (:func:`neighbourhood`), and only their results are kept.
+- **global shapes** (a SPARQL target: totals, supply cycles, figures): their target
+  queries select the candidates over the whole merged graph — run by Oxigraph,
+  when installed, in milliseconds — and pySHACL checks just those candidates, on
+  the whole graph. Without Oxigraph they run in pySHACL as before.
+
+tests/test_validate_focused.py checks that the results equal a full validation on the
+bad-input corpus.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rdflib import BNode, Graph, Literal, URIRef
+from rdflib.namespace import RDF, RDFS
+
+from ..load import Triple, to_graph
+from ..namespaces import SH
+from .shacl import ValidationReport, _order, validate
+
+Step = tuple[URIRef, bool]  # (predicate, inverse?)
+_NESTED = (SH["or"], SH["and"], SH.xone)
+_NESTED_ONE = (SH["not"], SH.qualifiedValueShape, SH.node)
+
+
+@dataclass
+class ShapePlan:
+    """The shapes split into local and global ones, and the paths the local ones follow."""
+
+    local: set[Triple]
+    global_shapes: dict[object, str]  # shape node -> its target query (with PREFIX lines)
+    global_triples: set[Triple]
+    sequences: set[tuple[Step, ...]] = field(default_factory=set)
+    objects_of: set[URIRef] = field(default_factory=set)  # sh:targetObjectsOf predicates
+
+
+def plan_shapes(shapes: set[Triple]) -> ShapePlan:
+    graph = to_graph(shapes)
+    prefixes = _prefix_lines(graph)
+    global_nodes = {}
+    for shape, target in graph.subject_objects(SH.target):
+        select = graph.value(target, SH.select)
+        if select is None:
+            raise ValueError(f"shape {shape} has a target that is not a SPARQL target")
+        global_nodes[shape] = prefixes + str(select)
+    # a triple belongs to a global shape when reachable from it through blank nodes / its own
+    # constraint nodes; everything else stays in the local shapes graph
+    global_triples: set[Triple] = set()
+    todo = list(global_nodes)
+    seen = set(todo)
+    while todo:
+        node = todo.pop()
+        for p, o in graph.predicate_objects(node):
+            global_triples.add((node, p, o))
+            if (isinstance(o, BNode) or p == SH.sparql) and o not in seen:
+                seen.add(o)
+                todo.append(o)
+    local = {t for t in shapes if t[0] not in seen}
+    # the prefix declarations the global shapes' queries name (sh:prefixes), with their blank nodes
+    declarations: set[Triple] = set()
+    todo = [o for s, p, o in global_triples if p == SH.prefixes]
+    while todo:
+        node = todo.pop()
+        for p, o in graph.predicate_objects(node):
+            if (node, p, o) not in declarations:
+                declarations.add((node, p, o))
+                if isinstance(o, BNode) or p == SH.declare:
+                    todo.append(o)
+    plan = ShapePlan(local, global_nodes, global_triples | declarations)
+    plan.sequences = _sequences(graph, set())
+    plan.objects_of = {o for o in graph.objects(None, SH.targetObjectsOf) if isinstance(o, URIRef)}
+    return plan
+
+
+def _prefix_lines(graph: Graph) -> str:
+    lines = {}
+    for declaration in graph.objects(None, SH.declare):
+        prefix, namespace = graph.value(declaration, SH.prefix), graph.value(declaration, SH.namespace)
+        if prefix is not None and namespace is not None:
+            lines[str(prefix)] = f"PREFIX {prefix}: <{namespace}>\n"
+    return "".join(lines[k] for k in sorted(lines))
+
+
+def _path_sequences(graph: Graph, path) -> list[tuple[Step, ...]]:
+    if isinstance(path, URIRef):
+        return [((path, False),)]
+    inverse = graph.value(path, SH.inversePath)
+    if inverse is not None:
+        return [tuple((p, not inv) for p, inv in seq) for seq in _path_sequences(graph, inverse)]
+    alternatives = graph.value(path, SH.alternativePath)
+    if alternatives is not None:
+        return [seq for member in graph.items(alternatives) for seq in _path_sequences(graph, member)]
+    if graph.value(path, RDF.first) is not None:  # a sequence path
+        sequences: list[tuple[Step, ...]] = [()]
+        for member in graph.items(path):
+            sequences = [a + b for a in sequences for b in _path_sequences(graph, member)]
+        return sequences
+    raise ValueError("unsupported path (zero-or-more / one-or-more) in a local shape")
+
+
+def _sequences(graph: Graph, skip: set) -> set[tuple[Step, ...]]:
+    """Every sequence of steps a local shape follows from a focus node (nested shapes
+    continue from the value nodes of the shape they are in)."""
+    found: set[tuple[Step, ...]] = set()
+
+    def visit(shape, prefix: tuple[Step, ...], depth: int = 0) -> None:
+        if depth > 6:
+            return
+        here = [prefix]
+        path = graph.value(shape, SH.path)
+        if path is not None:
+            here = [prefix + seq for seq in _path_sequences(graph, path)]
+            found.update(here)
+        nested = list(graph.objects(shape, SH.property))
+        for predicate in _NESTED:
+            for members in graph.objects(shape, predicate):
+                nested.extend(graph.items(members))
+        for predicate in _NESTED_ONE:
+            nested.extend(graph.objects(shape, predicate))
+        for child in nested:
+            for start in here:
+                visit(child, start, depth + 1)
+
+    shapes = {s for s in graph.subjects(SH.path, None)} | set(graph.subjects(RDF.type, SH.NodeShape))
+    for shape in shapes - skip:
+        visit(shape, ())
+    found.discard(())
+    return found
+
+
+class TripleIndex:
+    """Triples by subject and by object (literals too), for walking paths both ways."""
+
+    def __init__(self, triples: Iterable[Triple] = ()):
+        self.out: dict = defaultdict(list)
+        self.into: dict = defaultdict(list)
+        self.by_predicate: dict = defaultdict(list)
+        self.add(triples)
+
+    def add(self, triples: Iterable[Triple]) -> None:
+        out, into, by_predicate = self.out, self.into, self.by_predicate
+        for s, p, o in triples:
+            out[s].append((p, o))
+            into[o].append((s, p))
+            by_predicate[p].append((s, o))
+
+    def plus(self, triples: Iterable[Triple]) -> TripleIndex:
+        """This index and ``triples``, leaving this one as it is."""
+        extra = TripleIndex(triples)
+        both = TripleIndex()
+        both.out = _Overlay(self.out, extra.out)
+        both.into = _Overlay(self.into, extra.into)
+        both.by_predicate = _Overlay(self.by_predicate, extra.by_predicate)
+        return both
+
+    def step(self, node, step: Step, backwards: bool = False) -> Iterable:
+        predicate, inverse = step
+        if inverse != backwards:  # follow the triple from object to subject
+            return (s for s, p in self.into.get(node, ()) if p == predicate)
+        return (o for p, o in self.out.get(node, ()) if p == predicate)
+
+
+class IndexGraph:
+    """The read side of an rdflib Graph that :class:`gdkg.names.NameIndex` and the
+    suggestions use, over a :class:`TripleIndex` (building an rdflib Graph of the
+    whole merged graph costs more than validating a small file)."""
+
+    def __init__(self, index: TripleIndex):
+        self.index = index
+
+    def subject_objects(self, predicate):
+        return list(self.index.by_predicate.get(predicate, ()))
+
+    def objects(self, subject, predicate):
+        return [o for p, o in self.index.out.get(subject, ()) if p == predicate]
+
+    def subjects(self, predicate, obj):
+        return [s for s, p in self.index.into.get(obj, ()) if p == predicate]
+
+    def value(self, subject, predicate):
+        return next(iter(self.objects(subject, predicate)), None)
+
+    def __contains__(self, triple) -> bool:
+        s, p, o = triple
+        pairs = self.index.out.get(s, ())
+        if p is None and o is None:
+            return bool(pairs)
+        return (p, o) in pairs
+
+
+class _Overlay:
+    """Two dicts of lists read as one (``get`` only)."""
+
+    def __init__(self, base: dict, extra: dict):
+        self.base, self.extra = base, extra
+
+    def get(self, key, default=()):
+        first, second = self.base.get(key), self.extra.get(key)
+        if second is None:
+            return first if first is not None else default
+        return second if first is None else first + second
+
+
+def affected_nodes(new: Iterable[Triple], index: TripleIndex, plan: ShapePlan) -> set:
+    """The nodes whose local results the ``new`` triples (already in ``index``) can change."""
+    new = list(new)
+    affected = {t for s, _, o in new for t in (s, o) if not isinstance(t, Literal)}
+    typed = {s for s, p, _ in new if p == RDF.type}
+    for seq in plan.sequences:
+        for j, (predicate, inverse) in enumerate(seq):
+            starts = {o if inverse else s for s, p, o in new if p == predicate}  # edge on step j
+            affected |= _walk_back(starts, seq[:j], index)
+            affected |= _walk_back(typed, seq[:j + 1], index)  # a type check at position j+1
+    return affected
+
+
+def _walk_back(starts: set, steps: tuple[Step, ...], index: TripleIndex) -> set:
+    nodes = set(starts)
+    for step in reversed(steps):
+        if not nodes:
+            break
+        nodes = {m for n in nodes for m in index.step(n, step, backwards=True)}
+    return {n for n in nodes if not isinstance(n, Literal)}
+
+
+def neighbourhood(focus: set, index: TripleIndex, plan: ShapePlan) -> set[Triple]:
+    """Every triple the local shapes read when validating the ``focus`` nodes."""
+    triples: set[Triple] = set()
+
+    def types(node) -> None:
+        triples.update((node, p, o) for p, o in index.out.get(node, ()) if p == RDF.type)
+
+    for node in focus:
+        triples.update((node, p, o) for p, o in index.out.get(node, ()))
+        triples.update((s, p, node) for s, p in index.into.get(node, ()) if p in plan.objects_of)
+        for seq in plan.sequences:
+            frontier = {node}
+            for predicate, inverse in seq:
+                following = set()
+                for n in frontier:
+                    if inverse:
+                        for s, p in index.into.get(n, ()):
+                            if p == predicate:
+                                triples.add((s, p, n))
+                                following.add(s)
+                    else:
+                        for p, o in index.out.get(n, ()):
+                            if p == predicate:
+                                triples.add((n, p, o))
+                                following.add(o)
+                frontier = following
+                for n in frontier:
+                    types(n)
+    return triples
+
+
+class GlobalTargets:
+    """The SPARQL targets of the global shapes, run by Oxigraph over the base graph and
+    then over the base graph with new triples."""
+
+    def __init__(self, plan: ShapePlan, base: set[Triple], nt_file=None):
+        import pyoxigraph
+
+        self.plan = plan
+        self.store = pyoxigraph.Store()
+        if nt_file is not None:  # build/asserted.nt: the same triples, parsed natively
+            self.store.bulk_load(path=str(nt_file), format=pyoxigraph.RdfFormat.N_TRIPLES)
+        else:
+            self.store.bulk_extend(pyoxigraph.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in base)
+        self.base = self._run()
+
+    def _run(self) -> dict[object, set]:
+        return {shape: {_rdflib(row["this"]) for row in self.store.query(query)
+                        if row["this"] is not None}
+                for shape, query in self.plan.global_shapes.items()}
+
+    def with_new(self, new: set[Triple]) -> dict[object, set]:
+        """The candidates with ``new`` added (the store is left as it was)."""
+        import pyoxigraph
+
+        quads = [pyoxigraph.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in new]
+        added = [q for q in quads if q not in self.store]
+        for quad in added:
+            self.store.add(quad)
+        try:
+            return self._run()
+        finally:
+            for quad in added:
+                self.store.remove(quad)
+
+
+def _ox(term):
+    import pyoxigraph
+
+    if isinstance(term, URIRef):
+        return pyoxigraph.NamedNode(str(term))
+    if isinstance(term, BNode):
+        return pyoxigraph.BlankNode(str(term))
+    if term.language:
+        return pyoxigraph.Literal(str(term), language=term.language)
+    if term.datatype is not None:
+        return pyoxigraph.Literal(str(term), datatype=pyoxigraph.NamedNode(str(term.datatype)))
+    return pyoxigraph.Literal(str(term))
+
+
+def _rdflib(term):
+    import pyoxigraph
+
+    if isinstance(term, pyoxigraph.NamedNode):
+        return URIRef(term.value)
+    if isinstance(term, pyoxigraph.BlankNode):
+        return BNode(term.value)
+    return Literal(term.value)
+
+
+def _near(new: Iterable[Triple], index: TripleIndex, hops: int = 2) -> set:
+    """Nodes within ``hops`` links of the new triples (not through classes or literals):
+    what a global shape's SPARQL constraint about a candidate (a total and the
+    designations it counts) may read."""
+    nodes = {t for s, _, o in new for t in (s, o) if not isinstance(t, Literal)}
+    classes = {o for _, p, o in new if p == RDF.type}
+    frontier = nodes - classes
+    for _ in range(hops):
+        following = set()
+        for n in frontier:
+            following.update(o for p, o in index.out.get(n, ()) if p != RDF.type
+                             and not isinstance(o, Literal))
+            following.update(s for s, p in index.into.get(n, ()) if p != RDF.type)
+        frontier = following - nodes
+        nodes |= following
+    return nodes
+
+
+_TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+
+
+def _targeting(plan: ShapePlan, focus: set, index: TripleIndex, ontology: set[Triple]) -> Graph:
+    """The local shapes with their targets replaced by the focus nodes they select
+    (sh:targetNode): the other nodes of the neighbourhood are there only to be read.
+    (pySHACL's own focus_nodes option also filters the value nodes of nested shapes.)"""
+    sub_classes: dict = defaultdict(set)
+    for s, p, o in ontology:
+        if p == RDFS.subClassOf:
+            sub_classes[o].add(s)
+
+    def descendants(cls) -> set:
+        seen, todo = {cls}, [cls]
+        while todo:
+            for child in sub_classes.get(todo.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    todo.append(child)
+        return seen
+
+    types = {n: {o for p, o in index.out.get(n, ()) if p == RDF.type} for n in focus}
+    used_as_subject = {n: {p for p, _ in index.out.get(n, ())} for n in focus}
+    used_as_object = {n: {p for _, p in index.into.get(n, ())} for n in focus}
+    shapes = Graph()
+    selected: set[Triple] = set()
+    for s, p, o in plan.local:
+        if p not in _TARGETS:
+            shapes.add((s, p, o))
+            continue
+        if p == SH.targetClass:
+            classes = descendants(o)
+            selected.update((s, SH.targetNode, n) for n in focus if types[n] & classes)
+        elif p == SH.targetSubjectsOf:
+            selected.update((s, SH.targetNode, n) for n in focus if o in used_as_subject[n])
+        elif p == SH.targetObjectsOf:
+            selected.update((s, SH.targetNode, n) for n in focus if o in used_as_object[n])
+        elif o in focus:
+            selected.add((s, p, o))
+    for triple in selected:
+        shapes.add(triple)
+    return shapes
+
+
+def validate_focused(plan: ShapePlan, index: TripleIndex, new: set[Triple], ontology: set[Triple],
+                     merged, base_report: ValidationReport,
+                     targets: GlobalTargets | None) -> ValidationReport:
+    """The results of validating the merged graph about the nodes ``new`` can affect;
+    for those nodes equal to :func:`validate` of everything.
+
+    ``merged``: a callable returning the merged rdflib graph (only built when needed).
+    Global shapes check their candidates that are new, affected, or had results in
+    ``base_report``; without Oxigraph (``targets`` None) all of them, on ``merged``."""
+    focus = affected_nodes(new, index, plan)
+    local_data = to_graph(ontology | neighbourhood(focus, index, plan))
+    wanted = {str(n) for n in focus}
+    results = [r for r in validate(local_data, _targeting(plan, focus, index, ontology)).results
+               if r.focus in wanted]
+    if targets is None:
+        results += validate(merged(), to_graph(plan.global_triples)).results
+        return ValidationReport(sorted(results, key=_order))
+    near = {str(n) for n in _near(new, index)}
+    had = defaultdict(set)  # candidates with results already, near enough to change
+    for result in base_report.results:
+        if result.shape is not None and result.focus in near:
+            had[result.shape].add(result.focus)
+    chosen = {}
+    for shape, nodes in targets.with_new(new).items():
+        before = targets.base.get(shape, set())
+        chosen[shape] = sorted((n for n in nodes if n not in before or n in focus
+                                or str(n) in had.get(str(shape), ())), key=str)
+    if any(chosen.values()):
+        shapes = to_graph(plan.global_triples)
+        for shape, nodes in chosen.items():
+            for target in list(shapes.objects(shape, SH.target)):
+                shapes.remove((shape, SH.target, target))
+            for node in nodes:
+                shapes.add((shape, SH.targetNode, node))
+        results += validate(merged(), shapes).results
+    return ValidationReport(sorted(results, key=_order))
