@@ -67,7 +67,8 @@ def test_city_actors_of_huizhou(kg, queries):
     # 001 专栏2 item 1: 惠州's projects 中海油惠州石化炼油, 中海壳牌乙烯, 埃克森美孚惠州乙烯;
     # 专栏2 item 2 惠州新材料产业园区; 大亚湾石化园区 (item 1)
     projects = ask(kg, queries, "city-actors", city="惠州", category="project")
-    assert column(projects, "entityZh") == {"中海油惠州石化炼油项目", "中海壳牌乙烯项目", "埃克森美孚惠州乙烯项目"}
+    assert column(projects, "entityZh") == {"中海油惠州石化炼油项目", "中海壳牌乙烯项目",
+                                            "埃克森美孚惠州乙烯项目"}
     everything = ask(kg, queries, "city-actors", city="惠州")
     assert {"大亚湾石化园区", "惠州新材料产业园区", "中海油惠州石化"} <= column(everything, "entityZh")
     assert column(everything, "category") == {"enterprise", "project", "platform"}
@@ -120,7 +121,8 @@ def test_shared_key_cities(kg, queries):
 
 def test_cities_without_core(kg, queries):
     # 001 附件 1: only 汕尾, 揭阳, 潮州 (east wing) and 云浮 have no ★★★ (pillar) and no ★★★★ (emerging);
-    # 汕尾 ★★ 农业 + 10 ★; 揭阳 ★★ 石化 轻纺 生物 农业 + 4 ★; 潮州 ★★ 轻纺 农业 + 7 ★; 云浮 ★★ 汽车 材料 生物 农业 + 4 ★
+    # 汕尾 ★★ 农业 + 10 ★; 揭阳 ★★ 石化 轻纺 生物 农业 + 4 ★; 潮州 ★★ 轻纺 农业 + 7 ★;
+    # 云浮 ★★ 汽车 材料 生物 农业 + 4 ★
     rows = ask(kg, queries, "cities-without-core")
     assert {r["cityZh"]: (int(r["key"]), int(r["general"])) for r in rows} == {
         "汕尾": (1, 10), "揭阳": (4, 4), "潮州": (2, 7), "云浮": (4, 4)}
@@ -131,7 +133,8 @@ def test_subfield_chain_of_packaging(kg, queries):
     # materials supply packaging): upstream of 芯片封装测试 at depth 1 制造, 材料, 装备; design at depth 2
     rows = ask(kg, queries, "subfield-chain", subfield="芯片封装测试")
     assert {(r["direction"], r["otherZh"], int(r["depth"])) for r in rows} == {
-        ("upstream", "芯片制造", 1), ("upstream", "材料与关键元器件", 1), ("upstream", "特种装备及零部件配套", 1),
+        ("upstream", "芯片制造", 1), ("upstream", "材料与关键元器件", 1),
+        ("upstream", "特种装备及零部件配套", 1),
         ("upstream", "芯片设计及底层工具软件", 2)}
     down = ask(kg, queries, "subfield-chain", subfield="sf:semiconductors-ic-1")
     assert {(r["otherZh"], int(r["depth"])) for r in down if r["direction"] == "downstream"} >= {
@@ -139,8 +142,8 @@ def test_subfield_chain_of_packaging(kg, queries):
 
 
 def test_cluster_pairs_by_cities(kg, queries):
-    # 001 附件 1: 新能源 and 汽车 share 广州 深圳 珠海 佛山 东莞 惠州 中山 江门 汕尾 湛江 云浮 (11); both core in
-    # 广州 深圳 佛山; weight Σ min(stars) = 3+3+2+3+2+2+1+2+1+2+1 = 22
+    # 001 附件 1: 新能源 and 汽车 share 广州 深圳 珠海 佛山 东莞 惠州 中山 江门 汕尾 湛江 云浮 (11);
+    # both core in 广州 深圳 佛山; weight Σ min(stars) = 3+3+2+3+2+2+1+2+1+2+1 = 22
     rows = ask(kg, queries, "cluster-pairs-cities", cluster="新能源")
     pair = next(r for r in rows if r["bZh"] == "汽车")
     assert (int(pair["sharedCities"]), int(pair["bothCore"]), int(pair["weight"])) == (11, 3, 22)
@@ -148,8 +151,8 @@ def test_cluster_pairs_by_cities(kg, queries):
 
 
 def test_cluster_pairs_by_enterprises(kg, queries):
-    # 004 part on ICs names 粤芯, 中芯国际 and 英诺赛科 projects for the electronics cluster; 001 专栏11 places
-    # the same firms in 半导体与集成电路
+    # 004 part on ICs names 粤芯, 中芯国际 and 英诺赛科 projects for the electronics cluster;
+    # 001 专栏11 places the same firms in 半导体与集成电路
     rows = ask(kg, queries, "cluster-pairs-enterprises", cluster="新一代电子信息")
     pair = next(r for r in rows if r["bZh"] == "半导体与集成电路")
     assert {"粤芯", "中芯国际", "英诺赛科"} <= set(pair["enterprises"].split("、"))
@@ -215,13 +218,15 @@ def test_enterprises_by_cluster_and_role(kg, queries):
     # 001 专栏2 item 1: the heads (龙头) of the refining chain: 中海油惠州石化, 中海壳牌, 埃克森美孚 (惠州),
     # 中科广东炼化, 巴斯夫 (湛江)
     rows = ask(kg, queries, "enterprises", cluster="绿色石化", role="龙头企业")
-    assert column(rows, "enterpriseZh") == {"中海油惠州石化", "中海壳牌", "埃克森美孚", "中科广东炼化", "巴斯夫"}
+    assert column(rows, "enterpriseZh") == {"中海油惠州石化", "中海壳牌", "埃克森美孚", "中科广东炼化",
+                                            "巴斯夫"}
     in_huizhou = ask(kg, queries, "enterprises", cluster="绿色石化", city="惠州")
     assert column(in_huizhou, "enterpriseZh") == {"中海油惠州石化"}
 
 
 def test_projects_by_city(kg, queries):
-    # 001 专栏2 item 1 (湛江: 中科广东炼化一体化项目, 巴斯夫新型一体化项目) and 专栏5 item 2 (湛江依托宝钢湛江…)
+    # 001 专栏2 item 1 (湛江: 中科广东炼化一体化项目, 巴斯夫新型一体化项目)
+    # and 专栏5 item 2 (湛江依托宝钢湛江…)
     rows = ask(kg, queries, "projects", city="湛江")
     assert column(rows, "projectZh") == {"中科广东炼化一体化项目", "巴斯夫新型一体化项目", "宝钢湛江钢铁项目"}
 
@@ -247,7 +252,8 @@ def test_cluster_figures_with_sources(kg, queries):
 
 
 def test_disputed_figures(kg, queries):
-    # 001 ch.3 cluster 6: light industry revenue above 3 万亿元 by 2025; 003 quotes the action plan's 7200 亿元
+    # 001 ch.3 cluster 6: light industry revenue above 3 万亿元 by 2025;
+    # 003 quotes the action plan's 7200 亿元
     rows = ask(kg, queries, "disputed-figures", cluster="现代轻工纺织")
     conflict = next(r for r in rows if r["problem"] == "conflicting" and r["value"] == "3")
     assert (conflict["unitZh"], conflict["otherValue"], conflict["otherUnitZh"]) == ("万亿元", "7200", "亿元")
@@ -257,11 +263,13 @@ def test_disputed_figures(kg, queries):
 
 
 def test_source_statements(kg, queries):
-    # 001 专栏2 item 1: 炼油石化 relies on 广州 惠州 湛江 茂名 揭阳, names 大亚湾石化园区 and the refining firms
+    # 001 专栏2 item 1: 炼油石化 relies on 广州 惠州 湛江 茂名 揭阳,
+    # names 大亚湾石化园区 and the refining firms
     rows = ask(kg, queries, "source-statements", source="fyp:box-2-item-1")
     subjects = column(rows, "subjectZh")
     assert {"炼油石化", "大亚湾石化园区", "巴斯夫", "中科广东炼化"} <= subjects
-    relies = {r["objectZh"] for r in rows if r["subjectZh"] == "炼油石化" and r["predicate"].endswith("reliesOnCity")}
+    relies = {r["objectZh"] for r in rows
+              if r["subjectZh"] == "炼油石化" and r["predicate"].endswith("reliesOnCity")}
     assert relies == {"广州", "惠州", "湛江", "茂名", "揭阳"}
     assert {r["section"].rsplit("/", 1)[-1] for r in rows} == {"box-2-item-1"}
     # a whole document: its sections' statements together

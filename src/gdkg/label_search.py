@@ -55,8 +55,8 @@ class Match:
         return (self.zh if lang == "zh" else self.en) or self.zh or self.en or self.iri
 
     def shown(self, lang: str = "zh") -> str:
-        from .serialize import _Compactor
         from .namespaces import PREFIXES
+        from .serialize import _Compactor
 
         return f"{self.label(lang)} ({_Compactor(PREFIXES).iri(self.iri)})"
 
