@@ -127,6 +127,19 @@ def _shown_types(types: set[str]) -> list[str]:
     return gd or specific
 
 
+_GD = "https://w3id.org/gdkg/ontology#"
+#: what people look for first: clusters, places, sub-fields … before qualified nodes
+_TYPE_WEIGHT = {"IndustryCluster": 0.4, "City": 0.35, "Zone": 0.3, "SubField": 0.3, "KeyDirection": 0.25,
+                "FutureIndustry": 0.2, "Place": 0.15, "Enterprise": 0.2, "GovernmentDepartment": 0.2,
+                "Project": 0.15, "Platform": 0.15, "Task": 0.1, "DocumentSection": 0.05,
+                "CitySpecialisation": -0.3, "ChainLink": -0.3, "Designation": -0.3, "Figure": -0.2}
+
+
+def _weight(types: set[str]) -> float:
+    weights = [w for name, w in _TYPE_WEIGHT.items() if _GD + name in types]
+    return min(weights) if any(w < 0 for w in weights) else max(weights, default=0.0)
+
+
 def ranked(index: LabelIndex, text: str, cls: str | None = None, limit: int = 20,
            close_cutoff: float = 0.5) -> list[Match]:
     wanted = normalise(text)
@@ -136,6 +149,7 @@ def ranked(index: LabelIndex, text: str, cls: str | None = None, limit: int = 20
     found: dict[str, Match] = {}
 
     def offer(iri: str, name: str, how: str, score: float) -> None:
+        score += _weight(index.types.get(iri, set()))
         current = found.get(iri)
         if current is None or score > current.score:
             found[iri] = index.match(iri, name, how, score)
