@@ -234,17 +234,20 @@ def _adhoc_param(name: str, value: str, param_class):
 
 
 def _run_and_print(args, project, query, params) -> int:
-    from .query import bindings
+    from .query import QueryError, bindings
     from .sparql_results import normalise_format
     from .sparql_safety import check, run_with_timeout
     from .store import KnowledgeGraph
 
     form = check(query.text)  # refuse updates/SERVICE and report syntax before loading anything
     fmt = args.format or ("ttl" if form in ("CONSTRUCT", "DESCRIBE") else "table")
-    if form in ("CONSTRUCT", "DESCRIBE"):
-        fmt = normalise_format(fmt, form)
-    elif fmt in GRAPH_FORMATS:
-        normalise_format(fmt, form)  # raises: a SELECT has no Turtle form
+    try:
+        if form in ("CONSTRUCT", "DESCRIBE"):
+            fmt = normalise_format(fmt, form)
+        elif fmt in GRAPH_FORMATS:
+            normalise_format(fmt, form)  # raises: a SELECT has no Turtle form
+    except ValueError as exc:
+        raise QueryError(f"--format {fmt}: {exc}") from None
     for name, value in params.items():  # strip quotes of an ad-hoc literal
         spec = query.specs.get(name)
         if spec is not None and spec.takes == "text" and len(value) >= 2 and value[0] == value[-1] in "\"'":
