@@ -69,6 +69,33 @@ SELECT ?s ?l ?p WHERE {
 _TYPES = "SELECT ?s ?t WHERE { ?s a ?t . FILTER(isIRI(?s) && isIRI(?t)) }"
 
 
+def _label_rows(kg):
+    """(iri, text, language, predicate) of every name; straight from Oxigraph when it is the
+    engine (no rdflib terms built: this runs before the first row of every `gdkg query`)."""
+    from .namespaces import PREFIXES
+
+    store = getattr(kg, "_store", None)
+    if store is not None:
+        for solution in store.query(_LABELS, prefixes=PREFIXES):
+            literal = solution["l"]
+            yield solution["s"].value, literal.value, literal.language, solution["p"].value
+        return
+    for row in kg.query(_LABELS).rows:
+        yield str(row["s"]), str(row["l"]), getattr(row["l"], "language", None), str(row["p"])
+
+
+def _type_rows(kg):
+    from .namespaces import PREFIXES
+
+    store = getattr(kg, "_store", None)
+    if store is not None:
+        for solution in store.query(_TYPES, prefixes=PREFIXES):
+            yield solution["s"].value, solution["t"].value
+        return
+    for row in kg.query(_TYPES).rows:
+        yield str(row["s"]), str(row["t"])
+
+
 @dataclass
 class LabelIndex:
     """Every name of every entity in one graph."""
@@ -84,18 +111,15 @@ class LabelIndex:
         index = getattr(kg, "_label_index", None)
         if index is None:
             index = cls()
-            for row in kg.query(_LABELS).rows:
-                iri, literal = str(row["s"]), row["l"]
-                text = str(literal)
-                index.names.setdefault(iri, []).append((text, str(row["p"])))
+            for iri, text, lang, predicate in _label_rows(kg):
+                index.names.setdefault(iri, []).append((text, predicate))
                 index.by_name.setdefault(normalise(text), set()).add(iri)
-                if str(row["p"]).endswith("#label"):
-                    lang = getattr(literal, "language", None)
+                if predicate.endswith("#label"):
                     target = index.zh if lang == "zh" else index.en if lang == "en" else None
                     if target is not None and text < target.get(iri, "\U0010ffff"):
                         target[iri] = text
-            for row in kg.query(_TYPES).rows:
-                index.types.setdefault(str(row["s"]), set()).add(str(row["t"]))
+            for iri, cls_iri in _type_rows(kg):
+                index.types.setdefault(iri, set()).add(cls_iri)
             kg._label_index = index
         return index
 
