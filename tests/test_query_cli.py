@@ -187,3 +187,13 @@ def test_search(capsys, root):
     assert code == 2 and "names no class" in err
     code, _, _ = gdkg(capsys, root, "search", "qqqqzzzz")
     assert code == 1
+
+
+def test_rows_stream_out_before_the_query_ends(capsys, root):
+    """A cartesian product of the whole graph with itself (over 10^9 rows): rows are written as they
+    come, so output is there when the timeout ends it, and memory stays flat."""
+    code, out, err = gdkg(capsys, root, "query", "-e", "SELECT ?a ?d WHERE { ?a ?b ?c . ?d ?e ?f }",
+                          "--format", "tsv", "--timeout", "1.5")
+    assert code == 2 and "timeout" in err
+    lines = out.splitlines()
+    assert lines[0] == "?a\t?d" and len(lines) > 1000
