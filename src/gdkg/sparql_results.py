@@ -224,11 +224,26 @@ def graph_chunks(triples: Iterable[tuple[Node, Node, Node]], fmt: str, *,
     fmt = normalise_format(fmt, "CONSTRUCT")
     if sort:
         triples = sorted(set(triples), key=lambda t: tuple(nt_term(x) for x in t))
+        prefixes = _used_prefixes(triples, prefixes)
     if fmt == "nt":
         return (f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in triples)
     if fmt == "turtle":
         return _turtle(triples, prefixes)
     return _json_ld(triples, prefixes)
+
+
+def _used_prefixes(triples, prefixes: dict[str, str]) -> dict[str, str]:
+    """The prefixes the (gathered) triples need, so a sorted Turtle file lists only those."""
+    from .serialize import _Compactor
+
+    compact = _Compactor(prefixes)
+    for triple in triples:
+        for term in triple:
+            if isinstance(term, URIRef):
+                compact.iri(str(term))
+            elif isinstance(term, Literal) and term.datatype is not None:
+                compact.iri(str(term.datatype))
+    return {name: iri for name, iri in prefixes.items() if name in compact.used}
 
 
 def _turtle(triples, prefixes) -> Iterator[str]:
