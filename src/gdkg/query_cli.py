@@ -15,8 +15,6 @@ import sys
 import textwrap
 from pathlib import Path
 
-from rdflib import Literal, URIRef
-
 EXIT_OK, EXIT_NO_MATCH, EXIT_UNUSABLE = 0, 1, 2
 MAX_QUERY_BYTES = 1 << 20
 TABLE_FORMATS = ("table", "md")
@@ -299,6 +297,8 @@ class _Shown:
             self.labels = {**second, **first}
 
     def __call__(self, term) -> str:
+        from rdflib import Literal, URIRef
+
         if term is None:
             return ""
         if isinstance(term, URIRef):
