@@ -8,8 +8,16 @@
 Projections are defined by ``queries/network-<kind>.rq``; see :mod:`.projections`.
 """
 
-from .metrics import (add_metrics, chain_completeness, city_similarity, communities, great_circle_km,
-                      node_metrics, zone_bridge_totals, zone_bridges)
+from .metrics import (
+    add_metrics,
+    chain_completeness,
+    city_similarity,
+    communities,
+    great_circle_km,
+    node_metrics,
+    zone_bridge_totals,
+    zone_bridges,
+)
 from .projections import KINDS, NetworkError, NetworkSource, curie, projection
 
 __all__ = ["KINDS", "NetworkError", "NetworkSource", "add_metrics", "chain_completeness",
