@@ -32,29 +32,32 @@ _HOW = {
     "summary": ("每个投影的节点数、边数、密度，以及 Louvain 社区（加权，固定随机种子 42）的数目与模块度。",
                 "Nodes, edges and density of each projection, and the number and modularity of its Louvain "
                 "communities (weighted, fixed seed 42)."),
-    "centrality": ("强度 = 加权度（边权之和）；介数 = 以 1/权重 为距离的最短路介数（归一化）；PageRank 按边权随机游走"
-                   "（阻尼 0.85）；特征向量中心性按边权；k-核 = 节点所在最大 k-核的 k。",
+    "centrality": ("强度 = 加权度（边权之和）；介数 = 以 1/权重 为距离的最短路介数（归一化）；"
+                   "PageRank 按边权随机游走（阻尼 0.85）；特征向量中心性按边权；"
+                   "k-核 = 节点所在最大 k-核的 k。",
                    "Strength = weighted degree (sum of edge weights); betweenness on shortest paths with "
                    "distance 1/weight (normalised); PageRank with weighted steps (damping 0.85); weighted "
                    "eigenvector centrality; core = the largest k of a k-core containing the node."),
     "communities": ("Louvain 社区（加权，种子 42），按规模从大到小编号。",
                     "Louvain communities (weighted, seed 42), numbered from the largest."),
-    "bridges": ("城市网络中连接不同区域（一核一带一区）城市的边：按区域对汇总边数与权重，及权重最大的跨区域城市对。"
-                "城市边权 = 共有集群的较低星级之和 + 共同依托的细分领域数。",
+    "bridges": ("城市网络中连接不同区域（一核一带一区）城市的边：按区域对汇总边数与权重，"
+                "及权重最大的跨区域城市对。城市边权 = 共有集群的较低星级之和 + 共同依托的细分领域数。",
                 "Edges of the city network between cities of different zones: count and total weight per "
                 "pair of zones, and the heaviest cross-zone pairs. City edge weight = sum over shared "
                 "clusters of the lower star level + number of sub-fields relying on both cities."),
     "similarity": ("城市在 20 个集群上的附件 1 星级向量（3/2/1/0）的余弦相似度，取最相似的城市对。",
                    "Cosine similarity of the cities' 附件 1 star vectors over the 20 clusters (3/2/1/0); "
                    "the most similar pairs."),
-    "completeness": ("对每个区域及城市中至少布局一个细分领域的集群：细分领域覆盖 = 该地布局的细分领域数 / 集群细分领域总数；"
-                     "上游配套 = 以该地已布局细分领域为下游的上下游关联中，上游也在该地布局的比例（无关联时为 —）。"
-                     "区域视为其所有城市的合集。",
+    "completeness": ("对每个区域及城市中至少布局一个细分领域的集群："
+                     "细分领域覆盖 = 该地布局的细分领域数 / 集群细分领域总数；"
+                     "上游配套 = 以该地已布局细分领域为下游的上下游关联中，"
+                     "上游也在该地布局的比例（无关联时为 —）。区域视为其所有城市的合集。",
                      "For each zone and city and each cluster with at least one sub-field there: sub-field "
                      "share = sub-fields present / the cluster's sub-fields; upstream share = of the stated "
                      "supply links whose downstream is present, those whose upstream is present in the same "
                      "place (— when none is stated). A zone is the union of its cities."),
-    "gaps": ("每个缺口（下游在该地、上游不在）列出布局该上游细分领域、按大圆距离最近的三个城市（区域以其最近的城市计）。",
+    "gaps": ("每个缺口（下游在该地、上游不在）列出布局该上游细分领域、按大圆距离最近的三个城市"
+             "（区域以其最近的城市计）。",
              "For each gap (downstream present, upstream absent) the three nearest cities hosting the "
              "missing upstream sub-field, by great-circle distance (for a zone, from its nearest city)."),
 }
@@ -123,21 +126,25 @@ def _sections(data: dict, lang: str) -> list[tuple[str, str, list[str], list[lis
              f"{s['modularity']:.3f}"] for kind, s in data["summary"].items()]
     out.append((_t(lang, "网络概况", "Networks"), how("summary"),
                 [_t(lang, "投影", "projection"), _t(lang, "节点", "nodes"), _t(lang, "边", "edges"),
-                 _t(lang, "密度", "density"), _t(lang, "社区", "communities"), _t(lang, "模块度", "modularity")],
+                 _t(lang, "密度", "density"), _t(lang, "社区", "communities"),
+                 _t(lang, "模块度", "modularity")],
                 rows))
     for kind, title in (("city", _t(lang, "城市中心性", "City centrality")),
                         ("cluster", _t(lang, "集群中心性", "Cluster centrality"))):
         rows = [[n(r["node"]), f"{r['strength']:.2f}", f"{r['betweenness']:.3f}", f"{r['pagerank']:.3f}",
-                 f"{r.get('eigenvector', 0):.3f}", f"{r['clustering']:.3f}", str(r["core"]), str(r["community"])]
+                 f"{r.get('eigenvector', 0):.3f}", f"{r['clustering']:.3f}", str(r["core"]),
+                 str(r["community"])]
                 for r in data["centrality"][kind]]
         out.append((title, how("centrality"),
                     [_t(lang, "节点", "node"), _t(lang, "强度", "strength"), _t(lang, "介数", "betweenness"),
                      "PageRank", _t(lang, "特征向量", "eigenvector"), _t(lang, "聚类系数", "clustering"),
                      _t(lang, "k-核", "core"), _t(lang, "社区", "community")], rows))
-    rows = [[kind, str(i), "、".join(n(m) for m in members) if lang == "zh" else ", ".join(n(m) for m in members)]
+    sep = "、" if lang == "zh" else ", "
+    rows = [[kind, str(i), sep.join(n(m) for m in members)]
             for kind in ("city", "cluster") for i, members in enumerate(data["communities"][kind])]
     out.append((_t(lang, "社区", "Communities"), how("communities"),
-                [_t(lang, "投影", "projection"), _t(lang, "社区", "community"), _t(lang, "成员", "members")], rows))
+                [_t(lang, "投影", "projection"), _t(lang, "社区", "community"),
+                 _t(lang, "成员", "members")], rows))
     rows = [[n(r["zone_a"]), n(r["zone_b"]), str(r["edges"]), f"{r['weight']:.0f}"]
             for r in data["zone_bridges"]["totals"]]
     out.append((_t(lang, "跨区域联系（按区域对）", "Zone bridges (per pair of zones)"), how("bridges"),
@@ -151,21 +158,25 @@ def _sections(data: dict, lang: str) -> list[tuple[str, str, list[str], list[lis
     rows = [[n(r["a"]), n(r["b"]), f"{r['cosine']:.3f}"] for r in data["city_similarity"]]
     out.append((_t(lang, "最相似的城市", "Most similar cities"), how("similarity"),
                 [_t(lang, "城市", "city"), _t(lang, "城市", "city"), _t(lang, "余弦", "cosine")], rows))
-    ordered = sorted(data["chain_completeness"], key=lambda r: (r["place_kind"] != "zone", r["place"], r["cluster"]))
+    ordered = sorted(data["chain_completeness"],
+                     key=lambda r: (r["place_kind"] != "zone", r["place"], r["cluster"]))
     rows = [[n(r["place"]), n(r["cluster"]), f"{r['subfields_present']}/{r['subfields_total']}",
              _pct(r["subfield_share"]), f"{r['upstream_satisfied']}/{r['upstream_links']}",
              _pct(r["upstream_share"])] for r in ordered]
-    out.append((_t(lang, "产业链完整度（区域与城市）", "Chain completeness (zones and cities)"), how("completeness"),
+    out.append((_t(lang, "产业链完整度（区域与城市）", "Chain completeness (zones and cities)"),
+                how("completeness"),
                 [_t(lang, "地区", "place"), _t(lang, "集群", "cluster"), _t(lang, "细分领域", "sub-fields"),
-                 _t(lang, "覆盖", "share"), _t(lang, "上游配套", "upstream links"), _t(lang, "比例", "share")],
+                 _t(lang, "覆盖", "share"), _t(lang, "上游配套", "upstream links"),
+                 _t(lang, "比例", "share")],
                 rows))
-    sep = "、" if lang == "zh" else ", "
     rows = [[n(r["place"]), n(r["downstream"]), n(r["upstream"]),
              sep.join(f"{n(s['city'])} {s['km']:.0f} km" for s in r["nearest"]) or "—"]
             for r in sorted(data["chain_gaps"], key=lambda r: (r["place_kind"] != "zone", r["place"],
                                                                 r["downstream"], r["upstream"]))]
-    out.append((_t(lang, "产业链缺口与最近的上游城市", "Chain gaps and the nearest upstream cities"), how("gaps"),
-                [_t(lang, "地区", "place"), _t(lang, "下游", "downstream"), _t(lang, "缺少的上游", "missing upstream"),
+    out.append((_t(lang, "产业链缺口与最近的上游城市", "Chain gaps and the nearest upstream cities"),
+                how("gaps"),
+                [_t(lang, "地区", "place"), _t(lang, "下游", "downstream"),
+                 _t(lang, "缺少的上游", "missing upstream"),
                  _t(lang, "最近的布局城市", "nearest hosting cities")], rows))
     return out
 
@@ -194,12 +205,16 @@ def _markdown(data: dict, lang: str, figure_links: dict[str, str]) -> str:
     return "\n".join(lines)
 
 
+_CSS = ("body{font-family:sans-serif;max-width:1200px;margin:auto;padding:1em}"
+        "table{border-collapse:collapse;margin-bottom:1.5em}"
+        "td,th{border:1px solid #ccc;padding:2px 6px;font-size:13px}th{background:#eee}img{max-width:100%}")
+
+
 def _html(data: dict, lang: str, pngs: dict[str, bytes]) -> str:
     title = _t(lang, "gdkg 网络分析报告", "gdkg network analysis")
-    parts = [f"<!DOCTYPE html>\n<html lang=\"{'zh-Hans' if lang == 'zh' else 'en'}\"><head><meta charset=\"utf-8\">"
-             f"<title>{html.escape(title)}</title><style>body{{font-family:sans-serif;max-width:1200px;"
-             "margin:auto;padding:1em}table{border-collapse:collapse;margin-bottom:1.5em}td,th{border:1px solid"
-             " #ccc;padding:2px 6px;font-size:13px}th{background:#eee}img{max-width:100%}</style></head><body>",
+    code = "zh-Hans" if lang == "zh" else "en"
+    parts = [f'<!DOCTYPE html>\n<html lang="{code}"><head><meta charset="utf-8">'
+             f"<title>{html.escape(title)}</title><style>{_CSS}</style></head><body>",
              f"<h1>{html.escape(title)}</h1>"]
     for name, png in pngs.items():
         caption = _FIGURE_TITLES[name][0 if lang == "zh" else 1]

@@ -219,7 +219,8 @@ def _cluster_network(figure, source: NetworkSource, lang: str) -> None:
     ax.legend(loc="lower left", fontsize=9)
     ax.set_axis_off()
     ax.set_title(_text(lang, "集群网络：同城布局余弦 + 共有企业 + 上下游与应用关联",
-                       "Cluster network: co-location cosine + shared enterprises + chain and application links"))
+                       "Cluster network: co-location cosine + shared enterprises + chain and "
+                       "application links"))
 
 
 def _chain_graph(figure, source: NetworkSource, lang: str) -> None:

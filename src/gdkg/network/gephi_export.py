@@ -104,7 +104,8 @@ def _colour_key(kind: str, data: dict) -> str:
 
 def _circle(nodes: list[str], radius: float = 1000.0) -> dict[str, tuple[float, float]]:
     n = max(len(nodes), 1)
-    return {node: (round(radius * math.cos(2 * math.pi * i / n), 3), round(radius * math.sin(2 * math.pi * i / n), 3))
+    angle = 2 * math.pi / n
+    return {node: (round(radius * math.cos(angle * i), 3), round(radius * math.sin(angle * i), 3))
             for i, node in enumerate(nodes)}
 
 
@@ -117,7 +118,8 @@ def _positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
         lat0 = sum(lat for _, lat in geo.values()) / len(geo)
         lon0 = sum(lon for lon, _ in geo.values()) / len(geo)
         scale = 111.32  # km per degree of latitude
-        pos = {n: (round((lon - lon0) * scale * math.cos(math.radians(lat0)), 3), round((lat - lat0) * scale, 3))
+        shrink = math.cos(math.radians(lat0))
+        pos = {n: (round((lon - lon0) * scale * shrink, 3), round((lat - lat0) * scale, 3))
                for n, (lon, lat) in geo.items()}
         for node in graph.nodes:
             if node not in pos:
@@ -195,6 +197,8 @@ def to_gexf(graph: nx.Graph) -> bytes:
             written.add_edge(u, v, id=f"e{i}", **data)
     writer = GEXFWriter(encoding="utf-8", prettyprint=True, version="1.3")
     writer.add_graph(written)
+    for element in writer.xml.iter("graph"):  # GEXF 1.3 has no graph name attribute
+        element.attrib.pop("name", None)
     for meta in writer.xml.iter("meta"):  # a date would make two exports differ
         meta.attrib.pop("lastmodifieddate", None)
         for creator in meta.iter("creator"):
@@ -233,7 +237,7 @@ def to_csv(graph: nx.Graph) -> tuple[bytes, bytes]:
         writer = csv.writer(out, lineterminator="\n")
         writer.writerow(header)
         for row in rows:
-            writer.writerow(["" if v is None else (str(v).lower() if isinstance(v, bool) else v) for v in row])
+            writer.writerow([_cell(v) for v in row])
         return out.getvalue().encode("utf-8")
 
     nodes = table(["Id", "Label", *node_keys],
@@ -243,6 +247,12 @@ def to_csv(graph: nx.Graph) -> tuple[bytes, bytes]:
                   ([u, v, direction, f"e{i}", data.get("weight", 1.0), *(data.get(k) for k in edge_keys)]
                    for i, (u, v, data) in enumerate(graph.edges(data=True))))
     return nodes, edges
+
+
+def _cell(value) -> object:
+    if value is None:
+        return ""
+    return str(value).lower() if isinstance(value, bool) else value
 
 
 def to_json(graph: nx.Graph) -> bytes:

@@ -208,8 +208,8 @@ def chain_completeness(chain: nx.DiGraph, city_graph: nx.Graph, nearest: int = 3
     for node, data in chain.nodes(data=True):
         if data.get("type") == "SubField":
             subfields_of[data["cluster"]].append(node)
-    supply = [(u, v) for u, v, kind in chain.edges(data="kind")
-              if kind == "supply" and table[u].get("type") == "SubField" and table[v].get("type") == "SubField"]
+    supply = [(u, v) for u, v, kind in chain.edges(data="kind") if kind == "supply"
+              and table[u].get("type") == "SubField" and table[v].get("type") == "SubField"]
     coords = {c: (d["lat"], d["lon"]) for c, d in city_graph.nodes(data=True) if "lat" in d and "lon" in d}
 
     completeness, gaps = [], []
