@@ -50,7 +50,8 @@ def test_pagerank_two_nodes_by_hand():
 def test_pagerank_follows_weights():
     # star centre c with leaves x (weight 3) and y (weight 1), undirected. From c the walker goes to
     # x three times as often: r_x = 0.05 + 0.85·(3/4)·r_c, r_y = 0.05 + 0.85·(1/4)·r_c and
-    # r_c = 0.05 + 0.85·(r_x + r_y) (each leaf's only edge leads to c). Summing: r_c = 0.05 + 0.85·(0.1 + 0.85 r_c)
+    # r_c = 0.05 + 0.85·(r_x + r_y) (each leaf's only edge leads to c).
+    # Summing: r_c = 0.05 + 0.85·(0.1 + 0.85 r_c)
     # ⇒ r_c = 0.135 / (1 − 0.7225) = 0.486486; r_x = 0.05 + 0.6375·r_c = 0.360135
     graph = nx.Graph()
     graph.add_edge("c", "x", weight=3)
@@ -209,8 +210,9 @@ def test_cities_core_for_both_electronics_and_automobiles(graphs):
     names = _by_label(bipartite)
 
     def core(cluster: str) -> set[str]:
-        return {bipartite.nodes[city]["label_zh"] for _, city, key, level
-                in bipartite.edges(names[cluster], keys=True, data="level") if key == "designation" and level == 3}
+        edges = bipartite.edges(names[cluster], keys=True, data="level")
+        return {bipartite.nodes[city]["label_zh"] for _, city, key, level in edges
+                if key == "designation" and level == 3}
 
     assert core("新一代电子信息") & core("汽车") == {"广州", "深圳"}
 

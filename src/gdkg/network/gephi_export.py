@@ -23,6 +23,7 @@ import io
 import json
 import math
 import os
+import re
 import tempfile
 from collections.abc import Iterable
 from pathlib import Path
@@ -223,6 +224,15 @@ def to_graphml(graph: nx.Graph) -> bytes:
             data["id"] = f"e{i}"
     text = "\n".join(nx.generate_graphml(written, encoding="utf-8", prettyprint=True,
                                          named_key_ids=True, edge_id_from_attribute="id"))
+    # the edge id is the <edge id="…"> attribute; networkx also repeats it as a data key, which
+    # igraph (and Gephi) would import as a second, clashing "id" column
+    text = re.sub(r'\n\s*<key id="id" for="edge"[^>]*/>', "", text)
+    text = re.sub(r'\n\s*<data key="id">[^<]*</data>', "", text)
+    # GraphML booleans are xsd:boolean (true/false); networkx writes Python's True/False
+    booleans = re.findall(r'<key id="([^"]+)" for="(?:node|edge)" attr.name="[^"]+" attr.type="boolean"', text)
+    for key in booleans:
+        text = re.sub(rf'(<data key="{re.escape(key)}">)(True|False)(</data>)',
+                      lambda m: m.group(1) + m.group(2).lower() + m.group(3), text)
     return (text + "\n").encode("utf-8")
 
 
