@@ -37,10 +37,8 @@ def exported(ready, tmp_path_factory):
     for kind, graph in ready.items():
         for fmt in FORMATS:
             contents = render(graph, fmt)
-            if fmt == "csv":
-                files = csv_paths(folder / f"{kind}.csv")
-            else:
-                files = {"main": folder / f"{kind}.{fmt}"}
+            target = folder / f"{kind}.{fmt}"
+            files = csv_paths(target) if fmt == "csv" else {"main": target}
             write_files({files[role]: data for role, data in contents.items()})
             paths[kind, fmt] = files
     return paths
@@ -222,7 +220,8 @@ def test_graphology_reads_gexf_and_json(ready, exported, graphology):
         graph = ready[kind]
         for fmt in ("gexf", "json"):
             got = found[f"{kind}.{fmt}"]
-            assert (got["order"], got["size"]) == (graph.number_of_nodes(), graph.number_of_edges()), (kind, fmt)
+            counts = (graph.number_of_nodes(), graph.number_of_edges())
+            assert (got["order"], got["size"]) == counts, (kind, fmt)
             assert round(got["weight"], 6) == _edge_weights(graph), (kind, fmt)
             for node, data in graph.nodes(data=True):
                 attrs = got["nodes"][node]
@@ -263,7 +262,8 @@ def test_one_declared_type_per_attribute_and_nothing_leaks(kind, ready, exported
     for _, data in [*graph.nodes(data=True), *((None, d) for *_, d in graph.edges(data=True))]:
         for key, value in data.items():
             assert isinstance(value, bool | int | float | str), (key, value)
-            assert not (isinstance(value, str) and (value in ("None", "nan") or value.startswith("["))), (key, value)
+            if isinstance(value, str):
+                assert value not in ("None", "nan") and not value.startswith("["), (key, value)
     gexf = exported[kind, "gexf"]["main"].read_text(encoding="utf-8")
     graphml = exported[kind, "graphml"]["main"].read_text(encoding="utf-8")
     for text in (gexf, graphml):
@@ -308,7 +308,8 @@ def test_cli_city_gexf_done_when(capsys, built, tmp_path):
     assert code == 0, err
     back = nx.read_gexf(out)
     assert back.number_of_nodes() == 21
-    assert all(d["label_zh"] and d["label_en"] and d["label"] == d["label_en"] for _, d in back.nodes(data=True))
+    nodes = [d for _, d in back.nodes(data=True)]
+    assert all(d["label_zh"] and d["label_en"] and d["label"] == d["label_en"] for d in nodes)
     assert all(isinstance(d["lat"], float) and isinstance(d["lon"], float) for _, d in back.nodes(data=True))
     assert back.number_of_edges() > 0 and all(w > 0 for *_, w in back.edges(data="weight"))
 

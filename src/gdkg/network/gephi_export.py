@@ -229,7 +229,8 @@ def to_graphml(graph: nx.Graph) -> bytes:
     text = re.sub(r'\n\s*<key id="id" for="edge"[^>]*/>', "", text)
     text = re.sub(r'\n\s*<data key="id">[^<]*</data>', "", text)
     # GraphML booleans are xsd:boolean (true/false); networkx writes Python's True/False
-    booleans = re.findall(r'<key id="([^"]+)" for="(?:node|edge)" attr.name="[^"]+" attr.type="boolean"', text)
+    booleans = re.findall(r'<key id="([^"]+)" for="(?:node|edge)" attr.name="[^"]+" '
+                          r'attr.type="boolean"', text)
     for key in booleans:
         text = re.sub(rf'(<data key="{re.escape(key)}">)(True|False)(</data>)',
                       lambda m: m.group(1) + m.group(2).lower() + m.group(3), text)
