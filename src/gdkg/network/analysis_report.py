@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ..progress import Timer
 from ..project import Project
-from .figures import PlotExtraMissing, render_figures
+from .figures import PlotExtraMissing, Rendered, render_figures, require_plot_extra
 from .metrics import (
     add_metrics,
     chain_completeness,
@@ -68,7 +68,10 @@ def _t(lang: str, zh: str, en: str) -> str:
 
 
 def compute(source: NetworkSource, timer: Timer | None = None) -> dict:
-    """All the numbers of the report, as plain JSON-ready data (node ids are CURIEs)."""
+    """All the numbers of the report, as plain JSON-ready data (node ids are CURIEs); computed
+    once per source."""
+    if "report" in source.cache:
+        return source.cache["report"]
     timer = timer or Timer()
     graphs, summaries = {}, {}
     with timer.stage("projections and metrics"):
@@ -93,7 +96,7 @@ def compute(source: NetworkSource, timer: Timer | None = None) -> dict:
         communities[kind] = [sorted(members[k]) for k in sorted(members)]
     with timer.stage("chain completeness and gaps"):
         chain = chain_completeness(graphs["chain"], city)
-    return {
+    report = {
         "summary": summaries,
         "centrality": centrality,
         "top_chain_pagerank": [{"node": n, "pagerank": v} for n, v in top_nodes(graphs["chain"], "pagerank")],
@@ -105,6 +108,8 @@ def compute(source: NetworkSource, timer: Timer | None = None) -> dict:
         "labels": labels,
         "how": {key: {"zh": zh, "en": en} for key, (zh, en) in _HOW.items()},
     }
+    source.cache["report"] = report
+    return report
 
 
 # ---------------------------------------------------------------- rendering
@@ -232,10 +237,11 @@ def _html(data: dict, lang: str, pngs: dict[str, bytes]) -> str:
 
 def analyze(project: Project | None = None, *, fmt: str = "md", output: str | Path | None = None,
             lang: str = "zh", figures: bool = True, timer: Timer | None = None,
-            source: NetworkSource | None = None) -> bytes:
+            source: NetworkSource | None = None, rendered: Rendered | None = None) -> bytes:
     """Build the report; with ``output`` write it (and, for md, its figures) atomically.
+    ``rendered`` reuses figures already drawn by :func:`.figures.render_figures` (same language).
     Returns the report's bytes."""
-    from .gephi_export import ExportError, _check_destination, write_files
+    from .gephi_export import ExportError, check_destination, write_files
 
     if fmt not in REPORT_FORMATS:
         raise ExportError(f"unknown report format {fmt!r}; choose one of {', '.join(REPORT_FORMATS)}")
@@ -243,13 +249,17 @@ def analyze(project: Project | None = None, *, fmt: str = "md", output: str | Pa
         raise ExportError(f"unknown language {lang!r}; choose zh or en")
     output = Path(output) if output is not None else None
     if output is not None:
-        _check_destination(output)
+        check_destination(output)
+    wants_figures = figures and fmt != "json" and (fmt == "html" or output is not None)
+    if wants_figures and rendered is None:  # fail before the work, not after it
+        require_plot_extra()
     timer = timer or Timer()
     source = source or NetworkSource.open(project)
     data = compute(source, timer)
     files: dict[Path, bytes] = {}
-    rendered = None
-    if figures and fmt != "json" and (fmt == "html" or output is not None):
+    if not wants_figures:
+        rendered = None
+    elif rendered is None:
         with timer.stage("figures"):
             rendered = render_figures(source, lang, formats=("png", "svg") if fmt == "md" else ("png",))
     if fmt == "json":

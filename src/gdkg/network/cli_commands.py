@@ -69,12 +69,14 @@ def _err(message: str) -> int:
 
 def cmd_export(args: argparse.Namespace, project: Project) -> int:
     from ..progress import stderr_timer
-    from .gephi_export import check_format, csv_paths, export
+    from .gephi_export import check_destination, check_format, csv_paths, export
     from .projections import check_kind
 
     try:
         kind, fmt = check_kind(args.graph), check_format(args.format)
         output = Path(args.output) if args.output else (Path(f"{kind}.csv") if fmt == "csv" else None)
+        if output is not None:
+            check_destination(output if fmt != "csv" else csv_paths(output)["nodes"])
         timer = stderr_timer(args.quiet or output is None and fmt != "csv")
         with timer.stage(f"export {kind} as {fmt}"):
             result = export(kind, fmt, output, lang=args.lang, project=project)

@@ -67,6 +67,12 @@ def _matplotlib():
     return matplotlib, Figure, FigureCanvasAgg
 
 
+def require_plot_extra() -> Path:
+    """Raise :class:`PlotExtraMissing` unless matplotlib and a CJK font are installed; the font."""
+    _matplotlib()
+    return cjk_font_path()
+
+
 @dataclass
 class Rendered:
     """The figures as file contents, and every text drawn (to check the font covers it)."""
@@ -104,7 +110,8 @@ def render_figures(source: NetworkSource, lang: str = "zh", formats=FIGURE_FORMA
                 metadata = {"Date": None} if fmt == "svg" else {"Software": "gdkg"}
                 figure.savefig(buffer, format=fmt, metadata=metadata)
                 rendered.files[f"{name}.{fmt}"] = buffer.getvalue()
-    rendered.warnings = [str(w.message) for w in caught]
+    # font or glyph problems, not a garbage-collected file somebody else left open
+    rendered.warnings = [str(w.message) for w in caught if not issubclass(w.category, ResourceWarning)]
     return rendered
 
 

@@ -354,7 +354,7 @@ def export(kind: str, fmt: str = "gexf", output: str | Path | None = None, *, la
         raise ExportError(f"unknown language {lang!r}; choose zh or en")
     if output is not None:
         output = Path(output)
-        _check_destination(output if fmt != "csv" else csv_paths(output)["nodes"])
+        check_destination(output if fmt != "csv" else csv_paths(output)["nodes"])
     ready = gephi_ready(graph if graph is not None else projection(kind, project, source=source), lang)
     contents = render(ready, fmt)
     if output is None:
@@ -364,7 +364,7 @@ def export(kind: str, fmt: str = "gexf", output: str | Path | None = None, *, la
     return paths
 
 
-def _check_destination(path: Path) -> None:
+def check_destination(path: Path) -> None:
     """Fail before any work when the output cannot be written."""
     if path.is_dir():
         raise ExportError(f"{path} is a directory; give a file name")

@@ -95,6 +95,8 @@ class NetworkSource:
     project: Project
     _rows: dict[str, list[dict]] = field(default_factory=dict)
     _nodes: dict[str, dict] | None = None
+    #: results computed from these rows (e.g. the report's numbers), kept for reuse
+    cache: dict[str, object] = field(default_factory=dict)
 
     @classmethod
     def open(cls, project: Project | None = None, kg: KnowledgeGraph | None = None) -> NetworkSource:
