@@ -272,3 +272,17 @@ def test_unknown_kind_suggests(network_source):
 
     with pytest.raises(NetworkError, match="did you mean city|Did you mean city"):
         projection("ctiy", source=network_source)
+
+
+def test_projection_api_returns_plain_networkx_graphs(built, kg):
+    # gdkg.network.projection(kind, project) — what a notebook user calls
+    expected = {"bipartite": nx.MultiGraph, "city": nx.Graph, "cluster": nx.Graph, "chain": nx.DiGraph,
+                "kg": nx.MultiDiGraph}
+    for kind, cls in expected.items():
+        graph = projection(kind, built.project, kg=kg)
+        assert type(graph) is cls
+        assert graph.graph["kind"] == kind
+    import gdkg
+
+    assert gdkg.export.__module__ == "gdkg.network.gephi_export"
+    assert gdkg.analyze.__module__ == "gdkg.network.analysis_report"

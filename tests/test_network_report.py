@@ -168,7 +168,7 @@ def test_an_existing_file_is_replaced_whole(capsys, built, tmp_path):
     assert [p.name for p in tmp_path.iterdir()] == ["cluster.json"]  # no temporary left behind
 
 
-def test_missing_plot_extra(capsys, built, tmp_path, monkeypatch):
+def test_missing_plot_extra(capsys, built, network_source, tmp_path, monkeypatch):
     for name in [m for m in sys.modules if m == "matplotlib" or m.startswith("matplotlib.")]:
         monkeypatch.delitem(sys.modules, name)
     monkeypatch.setitem(sys.modules, "matplotlib", None)  # import matplotlib → ImportError
@@ -179,7 +179,5 @@ def test_missing_plot_extra(capsys, built, tmp_path, monkeypatch):
     assert "pip install 'gdkg[plot]'" in err and "--no-figures" in err
     assert not out.exists() and list(tmp_path.iterdir()) == []
     # without figures the report needs no plot extra
-    code, _, err = gdkg(capsys, built.project.root, "analyze", "--format", "html", "--no-figures", "-o",
-                        str(out), "-q")
-    assert code == 0, err
+    analyze(fmt="html", output=out, figures=False, source=network_source)
     assert "<img" not in out.read_text(encoding="utf-8")

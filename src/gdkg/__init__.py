@@ -20,6 +20,7 @@ _EXPORTS = {
     "KnowledgeGraph": "store", "QueryResult": "store",
     "LoadError": "load", "Matrix": "layout_matrix", "matrix": "layout_matrix",
     "Project": "project", "stats": "coverage",
+    "export": "network.gephi_export", "analyze": "network.analysis_report",
 }
 
 

@@ -4,6 +4,8 @@
     g = network.projection("city")            # a plain networkx graph, node keys are CURIEs
     network.add_metrics(g)                    # strength, betweenness, pagerank, community …
     network.export("city", "gexf", "city.gexf", lang="zh")   # Gephi-ready file
+    network.analyze(fmt="html", output="report.html")          # report with figures
+    network.write_figures("figures/")                         # PNG + SVG (plot extra)
 
 Projections are defined by ``queries/network-<kind>.rq``; see :mod:`.projections`.
 """
@@ -23,7 +25,7 @@ from .projections import KINDS, NetworkError, NetworkSource, curie, projection
 __all__ = ["KINDS", "NetworkError", "NetworkSource", "add_metrics", "chain_completeness",
            "city_similarity", "communities", "curie", "great_circle_km", "node_metrics",
            "projection", "zone_bridge_totals", "zone_bridges", "export", "FORMATS", "analyze",
-           "figures"]
+           "write_figures"]
 
 
 def __getattr__(name: str):
@@ -34,7 +36,7 @@ def __getattr__(name: str):
     if name == "analyze":
         from .analysis_report import analyze
         return analyze
-    if name == "figures":
-        from .figures import figures
-        return figures
+    if name == "write_figures":  # (the module is gdkg.network.figures)
+        from .figures import write_figures
+        return write_figures
     raise AttributeError(f"module 'gdkg.network' has no attribute {name!r}")

@@ -115,7 +115,7 @@ def render_figures(source: NetworkSource, lang: str = "zh", formats=FIGURE_FORMA
     return rendered
 
 
-def figures(out_dir: str | Path, lang: str = "zh", project=None, source: NetworkSource | None = None,
+def write_figures(out_dir: str | Path, lang: str = "zh", project=None, source: NetworkSource | None = None,
             formats=FIGURE_FORMATS) -> list[Path]:
     """Write the figures into ``out_dir`` (created if needed); returns the paths."""
     from .gephi_export import write_files
