@@ -16,6 +16,7 @@ import pytest
 from conftest import gdkg
 from gdkg.network import KINDS, projection
 from gdkg.network.gephi_export import FORMATS, csv_paths, gephi_ready, render, write_files
+from gdkg.network.metrics import measured_projection
 
 SCHEMAS = Path(__file__).resolve().parents[2].parent / "shared" / "schemas" / "gexf"
 if not SCHEMAS.is_dir():  # worktrees live in /work/wt/<branch>; the checkout in /work/main
@@ -27,7 +28,8 @@ VISUAL = {"r", "g", "b", "x", "y", "size"}
 @pytest.fixture(scope="module")
 def ready(network_source):
     """The Gephi-ready graph of every kind (metrics computed once)."""
-    return {kind: gephi_ready(projection(kind, source=network_source), "zh") for kind in KINDS}
+    return {kind: gephi_ready(measured_projection(kind, network_source), "zh", metrics=False)
+            for kind in KINDS}
 
 
 @pytest.fixture(scope="module")

@@ -16,16 +16,17 @@ from ..progress import Timer
 from ..project import Project
 from .figures import PlotExtraMissing, Rendered, render_figures, require_plot_extra
 from .metrics import (
-    add_metrics,
     chain_completeness,
     city_similarity,
+    measured_projection,
     top_nodes,
     zone_bridge_totals,
     zone_bridges,
 )
-from .projections import KINDS, NetworkSource, projection
+from .projections import KINDS, NetworkSource
 
 REPORT_FORMATS = ("md", "html", "json")
+_SUMMARY_KEYS = ("nodes", "edges", "modularity", "communities", "betweenness", "density")
 __all__ = ["REPORT_FORMATS", "PlotExtraMissing", "analyze", "compute"]
 
 _HOW = {
@@ -76,10 +77,12 @@ def compute(source: NetworkSource, timer: Timer | None = None) -> dict:
     graphs, summaries = {}, {}
     with timer.stage("projections and metrics"):
         for kind in KINDS:
-            graph = projection(kind, source=source)
-            summaries[kind] = add_metrics(graph)
+            graph = measured_projection(kind, source)
+            summaries[kind] = {k: graph.graph[k] for k in _SUMMARY_KEYS if k in graph.graph}
             graphs[kind] = graph
-    labels = {n: {"zh": d["label_zh"], "en": d["label_en"]} for n, d in source.nodes().items()}
+    shown = {n for kind in ("bipartite", "city", "cluster", "chain") for n in graphs[kind]}
+    shown |= {d["zone"] for _, d in graphs["city"].nodes(data=True) if "zone" in d}
+    labels = {n: {"zh": d["label_zh"], "en": d["label_en"]} for n, d in source.nodes().items() if n in shown}
     city, cluster = graphs["city"], graphs["cluster"]
     centrality = {}
     for kind, graph in (("city", city), ("cluster", cluster)):
@@ -275,11 +278,19 @@ def analyze(project: Project | None = None, *, fmt: str = "md", output: str | Pa
             for filename, content in rendered.files.items():
                 files[folder / filename] = content
             links = {name: f"{folder.name}/{name}.svg" for name in _FIGURE_TITLES}
-            folder.mkdir(exist_ok=True)
         text = _markdown(data, lang, links)
     body = text.encode("utf-8")
     if output is not None:
         files[output] = body
+        folders = sorted({path.parent for path in files if not path.parent.exists()})
         with timer.stage("write"):
-            write_files(files)
+            for folder in folders:
+                folder.mkdir()
+            try:
+                write_files(files)
+            except ExportError:
+                for folder in folders:  # nothing half-written: no empty figure folder either
+                    if folder.is_dir() and not any(folder.iterdir()):
+                        folder.rmdir()
+                raise
     return body

@@ -107,6 +107,9 @@ def cmd_analyze(args: argparse.Namespace, project: Project) -> int:
     except NetworkError as exc:
         return _err(str(exc))
     if args.output is None:
+        if args.format == "md" and not args.no_figures:
+            print("gdkg: note: the figures are written next to the report; give -o FILE.md to get them",
+                  file=sys.stderr)
         sys.stdout.buffer.write(result)
         sys.stdout.flush()
     elif not args.quiet:

@@ -7,7 +7,8 @@ Every file carries, per node: ``id`` = CURIE, ``label`` in the chosen language, 
 :mod:`.metrics` (``community`` among them) and visual attributes: colour (cities by zone,
 clusters by pillar/emerging, chain nodes by cluster, kg nodes by type), size (by strength) and
 position (the city graph from longitude/latitude, north up; cluster nodes of the bipartite graph
-at the mean position of their cities; the other graphs on a circle, ordered by community).
+at the mean position of their cities, weighted by edge weight; the other graphs on a circle, ordered by
+community).
 Per edge: ``weight`` and the per-kind attributes of the projection.
 
 Every attribute has one declared type; ``None`` is left out, lists become ``;``-joined strings
@@ -112,7 +113,7 @@ def _circle(nodes: list[str], radius: float = 1000.0) -> dict[str, tuple[float, 
 
 def _positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
     """City nodes from lon/lat (equirectangular, ~1 unit per km, north up); a bipartite cluster
-    at the mean of its cities; otherwise a circle ordered by community then id."""
+    at the weighted mean of its cities; otherwise a circle ordered by community then id."""
     geo = {n: (d["lon"], d["lat"]) for n, d in graph.nodes(data=True) if "lat" in d and "lon" in d}
     kind = graph.graph.get("kind")
     if geo and kind in ("city", "bipartite"):
@@ -123,11 +124,14 @@ def _positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
         pos = {n: (round((lon - lon0) * scale * shrink, 3), round((lat - lat0) * scale, 3))
                for n, (lon, lat) in geo.items()}
         for node in graph.nodes:
-            if node not in pos:
-                cities = [m for m in graph.neighbors(node) if m in pos] if not graph.is_directed() else []
-                if cities:
-                    pos[node] = (round(sum(pos[c][0] for c in cities) / len(cities), 3),
-                                 round(sum(pos[c][1] for c in cities) / len(cities) + 1e-3 * len(pos), 3))
+            if node in pos or graph.is_directed():
+                continue
+            # a cluster sits at the centre of gravity of its cities, weighted by the edge weights
+            pulls = [(pos[m], w) for _, m, w in graph.edges(node, data="weight", default=1) if m in pos]
+            total = sum(w for _, w in pulls)
+            if total > 0:
+                pos[node] = (round(sum(p[0] * w for p, w in pulls) / total, 3),
+                             round(sum(p[1] * w for p, w in pulls) / total, 3))
         if len(pos) == graph.number_of_nodes():
             return pos
     ordered = sorted(graph.nodes, key=lambda n: (graph.nodes[n].get("community", 0), n))

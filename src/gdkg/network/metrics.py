@@ -19,7 +19,7 @@ from .projections import cosine
 SEED = 42
 #: above this many nodes, betweenness is estimated from BETWEENNESS_SAMPLES sources drawn with SEED
 EXACT_BETWEENNESS_MAX_NODES = 600
-BETWEENNESS_SAMPLES = 100
+BETWEENNESS_SAMPLES = 40
 EARTH_RADIUS_KM = 6371.0088
 
 
@@ -40,7 +40,7 @@ def simple_weighted(graph: nx.Graph) -> nx.Graph:
     return out
 
 
-def weighted_pagerank(graph: nx.Graph, alpha: float = 0.85, tol: float = 1e-12,
+def weighted_pagerank(graph: nx.Graph, alpha: float = 0.85, tol: float = 1e-10,
                       max_iter: int = 1000) -> dict[str, float]:
     """PageRank by power iteration (networkx's own needs scipy): a walker follows an out-edge
     with probability proportional to its weight, or with probability 1 - alpha (and always from
@@ -97,7 +97,7 @@ def node_metrics(graph: nx.Graph, seed: int = SEED) -> tuple[dict[str, dict[str,
     ranked = graph if graph.is_directed() and not graph.is_multigraph() else simple
     pagerank = weighted_pagerank(ranked)
     try:
-        eigenvector = nx.eigenvector_centrality(simple, weight="weight", max_iter=2000, tol=1e-9)
+        eigenvector = nx.eigenvector_centrality(simple, weight="weight", max_iter=2000, tol=1e-7)
     except (nx.PowerIterationFailedConvergence, nx.NetworkXException):
         eigenvector = {}
     clustering = nx.clustering(simple, weight="weight")
@@ -126,6 +126,19 @@ def add_metrics(graph: nx.Graph, seed: int = SEED) -> dict:
         graph.nodes[node].update(row)
     graph.graph.update({f"{k}": v for k, v in summary.items() if isinstance(v, int | float | str)})
     return summary
+
+
+def measured_projection(kind: str, source) -> nx.Graph:
+    """The ``kind`` projection with :func:`add_metrics` applied, computed once per
+    :class:`~.projections.NetworkSource` (a copy is returned, so callers may change it)."""
+    from .projections import projection
+
+    key = f"measured:{kind}"
+    if key not in source.cache:
+        graph = projection(kind, source=source)
+        add_metrics(graph)
+        source.cache[key] = graph
+    return source.cache[key].copy()
 
 
 def zone_bridges(city_graph: nx.Graph) -> list[dict]:
