@@ -286,3 +286,17 @@ def test_projection_api_returns_plain_networkx_graphs(built, kg):
 
     assert gdkg.export.__module__ == "gdkg.network.gephi_export"
     assert gdkg.analyze.__module__ == "gdkg.network.analysis_report"
+
+
+def test_kg_projection_keeps_one_side_of_inverse_pairs(network_source):
+    # 专栏 2 item 1 (炼油石化) is a sub-field of 绿色石化. gd:subFieldOf and gd:hasSubField are inverses
+    # (owl:inverseOf): the reasoned graph holds both directions; the kg projection keeps the
+    # property whose IRI sorts first, gd:hasSubField, with the node types on the edge.
+    kg = projection("kg", source=network_source)
+    wanted = ("SubField", "PillarIndustryCluster")
+    names = {d["label_zh"]: n for n, d in kg.nodes(data=True) if d["type"] in wanted}
+    data = kg.get_edge_data(names["绿色石化"], names["炼油石化"], key="gd:hasSubField")
+    assert data == {"predicate": "gd:hasSubField", "weight": 1, "source_type": "PillarIndustryCluster",
+                    "target_type": "SubField"}
+    assert not any(key == "gd:subFieldOf" for *_, key in kg.edges(keys=True))
+    assert all(isinstance(d["type"], str) and d["label_zh"] for _, d in kg.nodes(data=True))

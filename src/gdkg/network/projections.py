@@ -22,7 +22,8 @@ cluster    ``nx.Graph``          cluster–cluster: ``colocation`` (cosine of th
 chain      ``nx.DiGraph``        upstream → downstream (kind ``supply``), technology →
                                  application field (kind ``application``); every
                                  sub-field is a node, with the cities it relies on
-kg         ``nx.MultiDiGraph``   every triple between typed entities, key = predicate
+kg         ``nx.MultiDiGraph``   every triple between typed entities, key = predicate;
+                                 each edge keeps the predicate and both node types
 ========== ===================== =====================================================
 
 Node keys are CURIEs (``city:guangzhou``); node attributes never hold ``None``.
@@ -273,8 +274,10 @@ def _chain(source: NetworkSource) -> nx.DiGraph:
 def _kg(source: NetworkSource) -> nx.MultiDiGraph:
     graph = nx.MultiDiGraph()
     source.add_nodes(graph, source.nodes())
+    types = nx.get_node_attributes(graph, "type")
     for row in source.rows("kg"):
-        graph.add_edge(row["s"], row["o"], key=row["p"], predicate=row["p"], weight=1)
+        graph.add_edge(row["s"], row["o"], key=row["p"], predicate=row["p"], weight=1,
+                       source_type=types.get(row["s"], ""), target_type=types.get(row["o"], ""))
     return _sorted_copy(graph)
 
 
