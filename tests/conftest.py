@@ -88,3 +88,11 @@ def tree(folder: Path) -> dict[str, str]:
     """Every file and directory under ``folder`` with a hash of its bytes."""
     return {str(p.relative_to(folder)): hashlib.sha256(p.read_bytes()).hexdigest() if p.is_file()
             else "dir" for p in sorted(folder.rglob("*"))}
+
+
+@pytest.fixture(scope="session")
+def network_source(built, kg):
+    """The network queries' rows of the test build, read once for every network test."""
+    from gdkg.network import NetworkSource
+
+    return NetworkSource(kg, built.project)

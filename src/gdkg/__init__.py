@@ -21,6 +21,7 @@ _EXPORTS = {
     "LoadError": "load", "Matrix": "layout_matrix", "matrix": "layout_matrix",
     "Project": "project", "stats": "coverage",
     "describe": "entity_description", "search": "label_search",
+    "export": "network.gephi_export", "analyze": "network.analysis_report",
 }
 
 

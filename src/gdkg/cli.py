@@ -20,6 +20,8 @@ examples:
   gdkg validate new.ttl                       check new data against the graph and shapes
   gdkg add new.ttl                            validate, then put it into data/ttl/added/
   gdkg import csv --type enterprise firms.csv -o firms.ttl
+  gdkg export --graph city --format gexf -o city.gexf   Gephi-ready network
+  gdkg analyze --format html -o report.html             network report with figures
 """
 
 
@@ -78,6 +80,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="label language of the table")
 
     _add_data_commands(sub)
+    from .network.cli_commands import add_network_commands
+
+    add_network_commands(sub, _Formatter)
     return parser
 
 

@@ -1,0 +1,117 @@
+"""`gdkg export` and `gdkg analyze`: parsers and handlers (registered by gdkg.cli)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import textwrap
+from pathlib import Path
+
+from ..project import Project
+from .projections import KINDS, NetworkError
+
+EXIT_OK, EXIT_UNUSABLE = 0, 2
+
+
+def add_network_commands(sub, formatter) -> None:
+    p = sub.add_parser("export", help="a network projection as a Gephi-ready GEXF, GraphML, CSV or JSON file",
+                       formatter_class=formatter, epilog=textwrap.dedent("""\
+        examples:
+          gdkg export --graph city --format gexf -o city.gexf        open in Gephi / Gephi Lite
+          gdkg export --graph cluster --format graphml -o clusters.graphml --lang en
+          gdkg export --graph bipartite --format csv -o bip.csv      bip-nodes.csv + bip-edges.csv
+          gdkg export --graph chain --format json > chain.json       networkx and graphology read it
+          gdkg export --graph kg --format gexf -o kg.gexf            the whole graph, typed
+        graphs:
+          bipartite  city–cluster (附件 1 stars; sub-field reliance as a second edge kind)
+          city       city–city (shared clusters, level-weighted, and shared sub-fields)
+          cluster    cluster–cluster (co-location cosine, shared enterprises, chain and
+                     application links; weight = their sum)
+          chain      directed sub-field chain (upstream → downstream, technology → application)
+          kg         every triple between typed entities, predicate per edge
+        Nodes are CURIEs with label (in --lang), label_zh, label_en, type, zone, admin_code,
+        lat/lon, the metrics (strength, betweenness, pagerank, eigenvector, clustering, core,
+        community) and colour/size/position; csv writes Gephi's node and edge tables.
+        exit status: 0 written, 2 unknown graph or format, or an unwritable output"""))
+    p.add_argument("--graph", required=True, metavar="|".join(KINDS), help="which projection")
+    p.add_argument("--format", default="gexf", metavar="gexf|graphml|csv|json",
+                   help="file format (default gexf)")
+    p.add_argument("-o", "--output", metavar="FILE",
+                   help="write here (csv: FILE's stem + -nodes.csv / -edges.csv); default: stdout, "
+                        "for csv <graph>-nodes.csv and <graph>-edges.csv in the current folder")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the label column")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+    p.set_defaults(handler=cmd_export)
+
+    p = sub.add_parser("analyze", help="network report: centralities, communities, zone bridges, chain "
+                                       "completeness, similar cities, nearest suppliers; with figures",
+                       formatter_class=formatter, epilog=textwrap.dedent("""\
+        examples:
+          gdkg analyze -o report.md                 Markdown; figures in report-figures/ next to it
+          gdkg analyze --format html -o report.html one self-contained file, figures embedded
+          gdkg analyze --format json > report.json  the same numbers for other tools
+          gdkg analyze --lang en --no-figures       without the plot extra
+        Figures need the plot extra: pip install 'gdkg[plot]' (matplotlib and the Noto Sans CJK
+        font from mplfonts, so Chinese labels are legible).
+        exit status: 0 written, 2 unknown format, unwritable output or plot extra missing"""))
+    p.add_argument("--format", default="md", metavar="md|html|json", help="report format (default md)")
+    p.add_argument("-o", "--output", metavar="FILE", help="write here (default: stdout)")
+    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the report")
+    p.add_argument("--no-figures", action="store_true", help="leave the figures out (no plot extra needed)")
+    p.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+    p.set_defaults(handler=cmd_analyze)
+
+
+def _err(message: str) -> int:
+    print(f"gdkg: error: {message}", file=sys.stderr)
+    return EXIT_UNUSABLE
+
+
+def cmd_export(args: argparse.Namespace, project: Project) -> int:
+    from ..progress import stderr_timer
+    from .gephi_export import check_destination, check_format, csv_paths, export
+    from .projections import check_kind
+
+    try:
+        kind, fmt = check_kind(args.graph), check_format(args.format)
+        output = Path(args.output) if args.output else (Path(f"{kind}.csv") if fmt == "csv" else None)
+        if output is not None:
+            check_destination(output if fmt != "csv" else csv_paths(output)["nodes"])
+        timer = stderr_timer(args.quiet or output is None and fmt != "csv")
+        with timer.stage(f"export {kind} as {fmt}"):
+            result = export(kind, fmt, output, lang=args.lang, project=project)
+    except NetworkError as exc:
+        return _err(str(exc))
+    if output is None:
+        sys.stdout.buffer.write(result["main"])
+        sys.stdout.flush()
+        return EXIT_OK
+    paths = result if fmt != "csv" else csv_paths(output)
+    if not args.quiet:
+        print(f"wrote {', '.join(str(p) for p in paths.values())} ({timer.total:.2f} s)", file=sys.stderr)
+    return EXIT_OK
+
+
+def cmd_analyze(args: argparse.Namespace, project: Project) -> int:
+    from ..progress import stderr_timer
+    from .analysis_report import REPORT_FORMATS, PlotExtraMissing, analyze
+
+    if args.format not in REPORT_FORMATS:
+        return _err(f"unknown report format {args.format!r}; choose one of {', '.join(REPORT_FORMATS)}")
+    timer = stderr_timer(args.quiet)
+    try:
+        result = analyze(project, fmt=args.format, output=args.output, lang=args.lang,
+                         figures=not args.no_figures, timer=timer)
+    except PlotExtraMissing as exc:
+        return _err(str(exc))
+    except NetworkError as exc:
+        return _err(str(exc))
+    if args.output is None:
+        if args.format == "md" and not args.no_figures:
+            print("gdkg: note: the figures are written next to the report; give -o FILE.md to get them",
+                  file=sys.stderr)
+        sys.stdout.buffer.write(result)
+        sys.stdout.flush()
+    elif not args.quiet:
+        print(f"wrote {args.output}; {timer.summary()}", file=sys.stderr)
+    return EXIT_OK
