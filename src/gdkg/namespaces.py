@@ -38,6 +38,7 @@ PREFIXES: dict[str, str] = {
     "fig": ID + "figure/",
     "link": ID + "chain-link/",
     "desig": ID + "designation/",
+    "claim": ID + "city-role-claim/",
     "total": ID + "declared-total/",
     "fut": ID + "future-industry/",
     "unit": ID + "unit/",
