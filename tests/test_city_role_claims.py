@@ -52,9 +52,10 @@ EXPECTED: dict[tuple[str, str], set[tuple[str, str]]] = {
         pairs("core", "guangzhou shenzhen foshan zhuhai huizhou zhongshan zhanjiang"),
     # 000 (一)4: layout with 广州、深圳、珠海、佛山、肇庆 as its focus (为重点).
     ("automobiles", OPN + "pillar-4"): pairs("key", "guangzhou shenzhen zhuhai foshan zhaoqing"),
-    # 003 "汽车产业集群": the 广汽佛惠莞中 national advanced-manufacturing cluster (Guangzhou by GAC).
+    # 003 "汽车产业集群", second paragraph: the 广汽佛惠莞中 cluster (a national advanced-manufacturing
+    # cluster) and the four cities its name abbreviates; 广汽 is a company, so no 广州.
     ("automobiles", NEWS + "cluster-automobiles"):
-        pairs("agglomeration", "guangzhou foshan huizhou dongguan zhongshan"),
+        pairs("agglomeration", "place:gfhgz-icv-nev-cluster foshan huizhou dongguan zhongshan"),
     # 000 (一)5: thirteen cities, from 广州 to 云浮, where distinctive clusters form.
     ("advanced-materials", OPN + "pillar-5"):
         pairs("node", "guangzhou shenzhen zhuhai foshan shaoguan huizhou dongguan yangjiang zhanjiang "
