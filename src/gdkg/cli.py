@@ -18,6 +18,7 @@ examples:
   gdkg validate new.ttl                       check new data against the graph and shapes
   gdkg add new.ttl                            validate, then put it into data/ttl/added/
   gdkg import csv --type enterprise firms.csv -o firms.ttl
+  gdkg conflicts --cluster 新能源              where the sources disagree
 """
 
 
@@ -88,6 +89,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="label language of the table")
 
     _add_data_commands(sub)
+    from .conflict_report import add_parser as add_conflicts_parser
+
+    add_conflicts_parser(sub)
     return parser
 
 
