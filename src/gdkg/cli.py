@@ -22,6 +22,7 @@ examples:
   gdkg import csv --type enterprise firms.csv -o firms.ttl
   gdkg export --graph city --format gexf -o city.gexf   Gephi-ready network
   gdkg analyze --format html -o report.html             network report with figures
+  gdkg conflicts --cluster 新能源              where the sources disagree
 """
 
 
@@ -83,6 +84,9 @@ def _parser() -> argparse.ArgumentParser:
     from .network.cli_commands import add_network_commands
 
     add_network_commands(sub, _Formatter)
+    from .conflict_report import add_parser as add_conflicts_parser
+
+    add_conflicts_parser(sub)
     return parser
 
 
