@@ -23,7 +23,9 @@ def _err(message: str) -> None:
 
 def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
-        project = Project.find(args.root)
+        # a command that needs no project (init, diff) sets needs_project=False
+        project = (Project.find(args.root, getattr(args, "build_dir", None))
+                   if getattr(args, "needs_project", True) else None)
         # A sub-command defined in its own module sets its handler with
         # ``parser.set_defaults(handler=...)``; the core ones are cmd_* here.
         handler = getattr(args, "handler", None) or globals()[f"cmd_{args.command.replace('-', '_')}"]
@@ -43,17 +45,21 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
 
 
 def cmd_build(args, project: Project) -> int:
-    from .pipeline import build, report_text, summary_text
+    from .build_report import cached_report, cached_results_note, results_text, summary_text
+    from .pipeline import build
     from .progress import stderr_timer
     from .validation.shacl import SEVERITY_ORDER
 
-    timer = stderr_timer(args.quiet)
+    timer = stderr_timer(args.quiet, args.lang)
     result = build(project, engine=args.reasoner, force=args.force, timer=timer)
     floor = "info" if args.fail_on == "info" else "warning"
-    if result.report is not None and result.report.at_least(floor):
-        print(report_text(result.report, project, lang=args.lang, limit=30, floor=floor), end="",
+    shown = result.report if result.report is not None else cached_report(project)
+    if shown is not None and shown.at_least(floor):
+        print(results_text(shown, project, lang=args.lang, limit=30, floor=floor), end="",
               file=sys.stderr)
-    print(summary_text(result))
+    elif shown is None and not result.conforms:
+        print(cached_results_note(project, args.lang), file=sys.stderr)
+    print(summary_text(result, args.lang))
     if result.report is not None:
         failing = result.report.at_least(args.fail_on)
     else:
@@ -209,9 +215,15 @@ def cmd_validate(args, project: Project) -> int:
 
 
 def cmd_add(args, project: Project) -> int:
+    from .api import refuse_bundled
     from .intake.staging import AddError, commit, plan, replaced_files
     from .validation.check import check, quiet_rdflib
 
+    try:
+        refuse_bundled(project)
+    except AddError as exc:
+        _err(str(exc))
+        return EXIT_UNUSABLE
     with quiet_rdflib():
         inputs, errors = _read_inputs(args.files, args.max_size)
         if errors:

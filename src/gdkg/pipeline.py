@@ -56,8 +56,10 @@ def build(project: Project | None = None, *, engine: Engine = "auto", force: boo
     project = project or Project.find()
     timer = timer or Timer()
     input_hash = project.input_hash()
-    if not force and is_fresh(project, input_hash):
-        manifest = read_manifest(project) or {}
+    manifest = read_manifest(project) or {}
+    # a cache made by another reasoner than the one asked for is not reused
+    same_reasoner = engine == "auto" or manifest.get("reasoner") == available_engine(engine)
+    if not force and same_reasoner and is_fresh(project, input_hash):
         return BuildResult(project, input_hash, manifest["asserted"], manifest["inferred"],
                            manifest["instances"], None, timer, manifest["reasoner"],
                            cached=True, manifest=manifest)
