@@ -191,7 +191,11 @@ def _add_data_commands(sub) -> None:
         examples:
           gdkg import template --type enterprise > firms.csv
           gdkg import csv --type enterprise firms.csv -o firms.ttl && gdkg add firms.ttl
-          gdkg import template --type designation --from-graph    the graph's rows as CSV"""))
+          gdkg import template --type designation --from-graph    the graph's rows as CSV
+          gdkg import csv --type document docs.csv -o docs.ttl     a new source document …
+          gdkg import csv --type section sections.csv -o s.ttl     … and its sections (after adding it)
+        types: enterprise, project, designation, figure, platform, department, and document
+        and section, so that facts from a new source document can cite it."""))
     isub = p.add_subparsers(dest="import_command", metavar="csv|template")
     isub.required = True
     from .intake.spreadsheet import TYPES

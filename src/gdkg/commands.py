@@ -289,7 +289,9 @@ def cmd_import(args, project: Project) -> int:
         from .serialize import write_atomic
 
         write_atomic(Path(args.output), result.turtle)
-        print(f"wrote {args.output} ({result.triples} triples, {result.rows} rows); "
+        from .language import count
+
+        print(f"wrote {args.output} ({count(result.triples, 'triple')}, {count(result.rows, 'row')}); "
               f"add it with: gdkg add {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(result.turtle)
