@@ -10,10 +10,10 @@ DEFAULT_LANG = "en"
 
 #: counted nouns: English singular, English plural, Chinese (measure word included)
 _NOUNS = {
-    "violation": ("violation", "violations", "处违规"),
-    "warning": ("warning", "warnings", "条警告"),
-    "info": ("info", "infos", "条提示"),
-    "triple": ("triple", "triples", "条三元组"),
+    "violation": ("violation", "violations", "个违规"),
+    "warning": ("warning", "warnings", "个警告"),
+    "info": ("info", "infos", "个提示"),
+    "triple": ("triple", "triples", "个三元组"),
     "file": ("file", "files", "个文件"),
     "entity": ("entity", "entities", "个实体"),
     "result": ("result", "results", "条结果"),
