@@ -31,7 +31,10 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         handler = getattr(args, "handler", None) or globals()[f"cmd_{args.command.replace('-', '_')}"]
         return handler(args, project)
     except ProjectNotFound as exc:
-        _err(str(exc))
+        from .language import error_prefix, error_text
+
+        lang = getattr(args, "lang", "en")
+        print(f"{error_prefix(lang)}{error_text(exc, lang)}", file=sys.stderr)
     except LoadError as exc:
         _err(str(exc))
     except QueryError as exc:

@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from .language import count, say
+from .language import BilingualError, count, say
 from .namespaces import PREFIXES
 
 _TYPE = "<http://www.w3.org/1999/02/22-rdf-syntax-ns#type>"
@@ -30,7 +30,7 @@ NO_CLASS, NO_SOURCE = "(no class)", "(no source)"
 GRAPHS = ("asserted", "inferred")
 
 
-class DiffError(Exception):
+class DiffError(BilingualError):
     """A side is not a gdkg release or build; nothing to compare."""
 
 
@@ -80,7 +80,8 @@ def _verify(folder: Path, shown: str) -> None:
             raise DiffError(f"{shown}: {name} is listed in SHA256SUMS but missing")
         if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             raise DiffError(f"{shown}: {name} does not match its SHA-256 in SHA256SUMS "
-                            "(the release was changed or is damaged)")
+                            "(the release was changed or is damaged)",
+                            f"{shown}：{name} 与 SHA256SUMS 中的 SHA-256 不符（发布包被修改或已损坏）")
 
 
 def read_side(where: str | os.PathLike[str]) -> Side:
@@ -88,9 +89,10 @@ def read_side(where: str | os.PathLike[str]) -> Side:
     path = Path(where)
     shown = str(where)
     if not path.exists():
-        raise DiffError(f"{shown}: no such file or directory")
+        raise DiffError(f"{shown}: no such file or directory", f"{shown}：文件或目录不存在")
     if not path.is_dir():
-        raise DiffError(f"{shown}: a file, not a gdkg release or build directory")
+        raise DiffError(f"{shown}: a file, not a gdkg release or build directory",
+                        f"{shown}：是文件，不是 gdkg 发布包或 build 目录")
     if (path / "SHA256SUMS").is_file() and (path / "asserted.nt.gz").is_file():
         _verify(path, shown)
         graphs = {}
@@ -113,7 +115,9 @@ def read_side(where: str | os.PathLike[str]) -> Side:
             return Side(path, kind, graphs)
     raise DiffError(f"{shown}: not a gdkg release or build directory (expected SHA256SUMS and "
                     "asserted.nt.gz from `gdkg release`, or manifest.json and asserted.nt from "
-                    "`gdkg build`)")
+                    "`gdkg build`)",
+                    f"{shown}：不是 gdkg 发布包或 build 目录（应有 `gdkg release` 写出的 SHA256SUMS 与 "
+                    "asserted.nt.gz，或 `gdkg build` 写出的 manifest.json 与 asserted.nt）")
 
 
 # ---------------------------------------------------------------- comparing

@@ -33,3 +33,23 @@ def count(n: int, noun: str, lang: str = "en") -> str:
     if lang == "zh":
         return f"{n} {chinese}"
     return f"{n} {singular if n == 1 else plural}"
+
+
+class BilingualError(Exception):
+    """An error whose message exists in English (``str(exc)``) and, where given, Chinese."""
+
+    def __init__(self, en: str, zh: str | None = None):
+        super().__init__(en)
+        self.zh = zh
+
+    def text(self, lang: str = "en") -> str:
+        return self.zh if lang == "zh" and self.zh else str(self)
+
+
+def error_text(exc: BaseException, lang: str = "en") -> str:
+    """The message of ``exc`` in ``lang`` where it has one."""
+    return exc.text(lang) if isinstance(exc, BilingualError) else str(exc)
+
+
+def error_prefix(lang: str = "en") -> str:
+    return "gdkg: 错误: " if lang == "zh" else "gdkg: error: "

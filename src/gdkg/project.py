@@ -9,6 +9,8 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
+from .language import BilingualError
+
 ONTOLOGY_DIR = "ontology"
 DATA_DIR = "data/ttl"
 SHAPES_DIR = "shapes"
@@ -22,11 +24,11 @@ SOURCE_DIRS = (ONTOLOGY_DIR, "data", SHAPES_DIR, QUERIES_DIR)
 BUNDLE_DIR = "_bundle"
 
 
-class ProjectNotFound(Exception):
+class ProjectNotFound(BilingualError):
     """Raised when no gdkg project directory can be found."""
 
 
-class InitError(Exception):
+class InitError(BilingualError):
     """``gdkg init`` cannot create a project there; nothing was written."""
 
 
@@ -59,8 +61,8 @@ class Project:
             if not (path / ONTOLOGY_DIR / "gdkg.ttl").is_file():
                 raise ProjectNotFound(
                     f"{path}: not a gdkg project (expected {ONTOLOGY_DIR}/gdkg.ttl there); "
-                    "create one with `gdkg init DIR`"
-                )
+                    "create one with `gdkg init DIR`",
+                    f"{path}：不是 gdkg 项目（应有 {ONTOLOGY_DIR}/gdkg.ttl）；可用 `gdkg init DIR` 创建")
             return cls(path, build_root)
         here = Path.cwd().resolve()
         for candidate in (here, *here.parents):
@@ -75,8 +77,8 @@ class Project:
         if source is None:
             raise ProjectNotFound(
                 f"no gdkg project at or above {Path.cwd()} (looked for {ONTOLOGY_DIR}/gdkg.ttl), "
-                "and this installation carries no bundled graph; pass --root DIR"
-            )
+                "and this installation carries no bundled graph; pass --root DIR",
+                f"{Path.cwd()} 及其上级目录中没有 gdkg 项目，且本安装未附带图数据；请用 --root DIR 指定")
         return cls(source, build_root or cache_dir(), bundled=True)
 
     @classmethod
@@ -166,12 +168,14 @@ def init_project(target: str | os.PathLike[str], source: Project | None = None) 
     so ``target`` is either untouched or complete. Raises :class:`InitError`."""
     path = Path(target).expanduser()
     if path.is_symlink() or (path.exists() and not path.is_dir()):
-        raise InitError(f"{target}: exists and is not a directory")
+        raise InitError(f"{target}: exists and is not a directory", f"{target}：已存在且不是目录")
     if path.is_dir() and any(path.iterdir()):
-        raise InitError(f"{target}: directory is not empty; give a new or empty directory")
+        raise InitError(f"{target}: directory is not empty; give a new or empty directory",
+                        f"{target}：目录非空；请给出新的或空的目录")
     parent = path.resolve().parent
     if not parent.is_dir():
-        raise InitError(f"{target}: parent directory {parent} does not exist")
+        raise InitError(f"{target}: parent directory {parent} does not exist",
+                        f"{target}：上级目录 {parent} 不存在")
     origin = source.root if source is not None else bundled_sources()
     if origin is None:
         raise InitError("this installation carries no bundled graph to copy")

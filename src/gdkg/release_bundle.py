@@ -29,6 +29,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from . import __version__
+from .language import BilingualError
 from .load import Triple, load_triples
 from .manifest import is_fresh, read_manifest
 from .namespaces import DCTERMS, GD, PREFIXES
@@ -46,7 +47,7 @@ RDFS = "http://www.w3.org/2000/01/rdf-schema#"
 _MEDIA = {".ttl": "text/turtle", ".nt.gz": "application/n-triples", ".jsonld": "application/ld+json"}
 
 
-class ReleaseError(Exception):
+class ReleaseError(BilingualError):
     """The release cannot be written as asked; nothing was written."""
 
 
@@ -63,10 +64,12 @@ def write_release(project: Project, output: str | os.PathLike[str] | None = None
     target = Path(output).expanduser() if output is not None else default_output()
     if target.exists() or target.is_symlink():
         raise ReleaseError(f"{target}: already exists; releases are never overwritten "
-                           "(give a new directory with -o, or remove it)")
+                           "(give a new directory with -o, or remove it)",
+                           f"{target}：已存在；发布包不会被覆盖（请用 -o 指定新目录，或先删除它）")
     parent = target.resolve().parent
     if not parent.is_dir():
-        raise ReleaseError(f"{target}: parent directory {parent} does not exist")
+        raise ReleaseError(f"{target}: parent directory {parent} does not exist",
+                           f"{target}：上级目录 {parent} 不存在")
     issued = _issued(issued)
     timer = stderr_timer(quiet=not progress, lang=lang)
     if not is_fresh(project):
@@ -103,7 +106,8 @@ def _issued(issued: str | None) -> str | None:
     try:
         return datetime.strptime(issued, "%Y-%m-%d").date().isoformat()
     except ValueError:
-        raise ReleaseError(f"--issued {issued!r}: expected a date as YYYY-MM-DD") from None
+        raise ReleaseError(f"--issued {issued!r}: expected a date as YYYY-MM-DD",
+                           f"--issued {issued!r}：应为 YYYY-MM-DD 格式的日期") from None
 
 
 def _umask() -> int:

@@ -9,14 +9,14 @@ import json
 import sys
 import textwrap
 
-from .language import count, say
+from .language import count, error_prefix, error_text, say
 from .project import Project
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_UNUSABLE = 0, 1, 2
 
 
-def _err(message: str) -> None:
-    print(f"gdkg: error: {message}", file=sys.stderr)
+def _err(message: str, lang: str = "en") -> None:
+    print(f"{error_prefix(lang)}{message}", file=sys.stderr)
 
 
 def add_tool_commands(sub, formatter) -> None:
@@ -97,7 +97,8 @@ def cmd_init(args, project: Project | None) -> int:
     try:
         made = init_project(args.directory)
     except InitError as exc:
-        _err(str(exc) + say(args.lang, "; nothing was written", "；未写入任何内容"))
+        _err(error_text(exc, args.lang) + say(args.lang, "; nothing was written", "；未写入任何内容"),
+             args.lang)
         return EXIT_UNUSABLE
     files = sum(1 for p in made.root.rglob("*") if p.is_file())
     print(say(args.lang, f"created a gdkg project in {made.root} ({count(files, 'file')}); next: "
@@ -133,7 +134,7 @@ def cmd_release(args, project: Project) -> int:
         out = write_release(project, args.output, issued=args.issued, progress=not args.quiet,
                             lang=args.lang)
     except ReleaseError as exc:
-        _err(str(exc))
+        _err(error_text(exc, args.lang), args.lang)
         return EXIT_UNUSABLE
     files = sum(1 for p in out.rglob("*") if p.is_file())
     print(say(args.lang, f"release written: {out} ({count(files, 'file')}; check with "
@@ -146,12 +147,12 @@ def cmd_diff(args, project: Project | None) -> int:
     from .graph_diff import DiffError, diff_graphs
 
     if args.limit < 0:
-        _err("--limit must be 0 or more")
+        _err(say(args.lang, "--limit must be 0 or more", "--limit 须为 0 或更大"), args.lang)
         return EXIT_UNUSABLE
     try:
         result = diff_graphs(args.old, args.new)
     except DiffError as exc:
-        _err(str(exc))
+        _err(error_text(exc, args.lang), args.lang)
         return EXIT_UNUSABLE
     sys.stdout.write(result.render(args.format, lang=args.lang, limit=args.limit))
     return EXIT_NONCONFORMING if args.exit_code and result.changed else EXIT_OK
