@@ -219,3 +219,14 @@ def test_import_csv_bad_date_is_a_cell_error(built, tmp_path, capsys):
     code, out, err = gdkg(capsys, built.project.root, "import", "csv", "--type", "document", str(sheet))
     assert code == 1 and out == ""
     assert "'15/01/2024' is not a date (YYYY-MM-DD" in err
+
+
+def test_errors_in_the_chosen_language(tmp_path, capsys, monkeypatch):
+    code, _, err = gdkg(capsys, tmp_path / "missing", "--lang", "zh", "stats")
+    assert code == 2 and err.startswith("gdkg: 错误: ") and "不是 gdkg 项目" in err
+    monkeypatch.setenv("GDKG_LANG", "zh")
+    code, _, err = gdkg(capsys, tmp_path, "diff", str(tmp_path / "a"), str(tmp_path / "b"))
+    assert code == 2 and "文件或目录不存在" in err
+    (tmp_path / "x").mkdir()
+    code, _, err = gdkg(capsys, tmp_path, "init", str(tmp_path))
+    assert code == 2 and "目录非空" in err and "未写入任何内容" in err

@@ -250,6 +250,9 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     args.lang = getattr(args, "lang", None) or args.global_lang or env_lang or DEFAULT_LANG
+    from . import language
+
+    language.current = args.lang
     if args.command is None:
         parser.print_help()
         return 0

@@ -128,7 +128,9 @@ def cmd_query(args, project: Project) -> int:
     sys.stdout.write(render(result.variables, [[show(r[v]) for v in result.variables]
                                                for r in result.rows], args.format))
     if args.format == "table":
-        print(f"({len(result.rows)} rows)", file=sys.stderr)
+        from .language import count
+
+        print(f"({count(len(result.rows), 'row', args.lang)})", file=sys.stderr)
     return EXIT_OK
 
 
@@ -220,6 +222,7 @@ def cmd_validate(args, project: Project) -> int:
 def cmd_add(args, project: Project) -> int:
     from .api import refuse_bundled
     from .intake.staging import AddError, commit, plan, replaced_files
+    from .language import count
     from .validation.check import check, quiet_rdflib
 
     try:
@@ -256,7 +259,7 @@ def cmd_add(args, project: Project) -> int:
         return EXIT_UNUSABLE
     for placement in placements:
         line = (f"added {placement.input.shown} -> {project.relative(placement.dest)} "
-                f"({len(placement.input.triples)} triples)")
+                f"({count(len(placement.input.triples), 'triple')})")
         if placement.backup is not None:
             line += f"; previous version kept as {project.relative(placement.backup)}"
         print(line)

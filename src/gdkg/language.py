@@ -8,6 +8,10 @@ from __future__ import annotations
 LANGS = ("en", "zh")
 DEFAULT_LANG = "en"
 
+#: the language the running command resolved (set by ``gdkg.cli.main``), for output made
+#: deep inside the API, e.g. the progress of a build that a query starts
+current = DEFAULT_LANG
+
 #: counted nouns: English singular, English plural, Chinese (measure word included)
 _NOUNS = {
     "violation": ("violation", "violations", "个违规"),

@@ -84,5 +84,10 @@ def _first_line(exc: BaseException) -> str:
     return text[0] if text else type(exc).__name__
 
 
-def stderr_timer(quiet: bool = False, lang: str = "en") -> Timer:
+def stderr_timer(quiet: bool = False, lang: str | None = None) -> Timer:
+    """Progress on stderr, in ``lang`` (default: the language of the running command)."""
+    if lang is None:
+        from . import language
+
+        lang = language.current
     return Timer(None if quiet else sys.stderr, lang=lang)
