@@ -8,6 +8,7 @@ import argparse
 import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
 
@@ -144,7 +145,7 @@ def test_prefixes_lists_the_predeclared_prefixes(capsys, tmp_path, monkeypatch):
     assert json.loads(out) == PREFIXES
 
 
-def test_init_makes_a_project_and_refuses_a_non_empty_directory(tmp_path, capsys):
+def test_init_makes_a_project_and_refuses_a_non_empty_directory(tmp_path, capsys, monkeypatch):
     code, out, _ = gdkg(capsys, tmp_path, "init", str(tmp_path / "new"))
     assert code == 0 and "created a gdkg project" in out
     assert (tmp_path / "new/data/ttl/added").is_dir()
@@ -161,8 +162,12 @@ def test_init_makes_a_project_and_refuses_a_non_empty_directory(tmp_path, capsys
     assert tree(tmp_path) == before
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert gdkg(capsys, tmp_path, "init", str(empty))[0] == 0
-    assert (empty / "ontology/gdkg.ttl").is_file()
+    monkeypatch.chdir(empty)  # `gdkg init .` keeps the directory (it is the cwd) and fills it
+    code, out, _ = gdkg(capsys, tmp_path, "init", ".")
+    assert code == 0 and out.rstrip().endswith("next: gdkg build")
+    assert (empty / "ontology/gdkg.ttl").is_file() and Path.cwd() == empty
+    assert sorted(p.name for p in empty.iterdir()) == [".gitignore", "data", "ontology", "queries", "shapes"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["busy", "empty", "new"]
 
 
 def test_wrong_root_and_read_only_bundle(tmp_path, capsys, monkeypatch):

@@ -189,12 +189,31 @@ def init_project(target: str | os.PathLike[str], source: Project | None = None) 
                 shutil.copytree(origin / name, staging / name, ignore=_skip_in_copy)
         (staging / DATA_DIR / "added").mkdir(parents=True, exist_ok=True)
         (staging / ".gitignore").write_text("/build/\ndata/ttl/.previous/\n", encoding="utf-8")
-        os.chmod(staging, 0o777 & ~_umask())
-        os.replace(staging, path)  # an empty directory is replaced atomically too
+        if path.is_dir():
+            _move_into(staging, path)  # keep the directory itself: it may be the user's cwd
+        else:
+            os.chmod(staging, 0o777 & ~_umask())
+            os.rename(staging, path)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise InitError(f"{target}: could not create the project: {exc.strerror or exc}") from None
+        raise InitError(f"{target}: could not create the project: {exc.strerror or exc}",
+                        f"{target}：无法创建项目：{exc.strerror or exc}") from None
     return Project(path.resolve())
+
+
+def _move_into(staging: Path, folder: Path) -> None:
+    """Rename each entry of ``staging`` into the empty ``folder``; on failure take back
+    the ones moved, so ``folder`` stays empty."""
+    moved: list[Path] = []
+    try:
+        for entry in sorted(staging.iterdir()):
+            os.rename(entry, folder / entry.name)
+            moved.append(folder / entry.name)
+    except OSError:
+        for entry in moved:
+            os.rename(entry, staging / entry.name)
+        raise
+    staging.rmdir()
 
 
 def _umask() -> int:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import sys
 import textwrap
+from pathlib import Path
 
 from .language import count, error_prefix, error_text, say
 from .project import Project
@@ -101,10 +102,9 @@ def cmd_init(args, project: Project | None) -> int:
              args.lang)
         return EXIT_UNUSABLE
     files = sum(1 for p in made.root.rglob("*") if p.is_file())
-    print(say(args.lang, f"created a gdkg project in {made.root} ({count(files, 'file')}); next: "
-                         f"cd {args.directory} && gdkg build",
-              f"已在 {made.root} 创建 gdkg 项目（{files} 个文件）；"
-              f"下一步：cd {args.directory} && gdkg build"))
+    step = "gdkg build" if made.root == Path.cwd().resolve() else f"cd {args.directory} && gdkg build"
+    print(say(args.lang, f"created a gdkg project in {made.root} ({count(files, 'file')}); next: {step}",
+              f"已在 {made.root} 创建 gdkg 项目（{files} 个文件）；下一步：{step}"))
     return EXIT_OK
 
 
