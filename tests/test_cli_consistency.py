@@ -38,6 +38,8 @@ def test_every_option_of_every_command_has_help():
             if not (action.help and action.help.strip()):
                 missing.append(f"gdkg {' '.join(path)} {'/'.join(action.option_strings) or action.dest}")
     assert not missing, missing
+    no_examples = [" ".join(path) for path, sub in _commands(parser) if "examples:" not in (sub.epilog or "")]
+    assert not no_examples, no_examples
 
 
 def test_every_command_takes_lang_without_a_default_of_its_own():
