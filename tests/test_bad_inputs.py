@@ -53,8 +53,8 @@ UNUSABLE = [
         "  hint: a stray character? statements are 'subject predicate object ;' … ' .'")),
     Case("unknown-prefix.ttl", 2, (
         "gdkg: error: {path}:13:26: The prefix sf: has not been declared",
-        "  hint: add '@prefix sf: <…> .' at the top; the project's prefixes are listed in "
-        "data/README.md")),
+        "  hint: add '@prefix sf: <https://w3id.org/gdkg/id/subfield/> .' at the top; "
+        "`gdkg prefixes` lists the predeclared prefixes")),
     Case("gbk.ttl", 2, (
         "gdkg: error: {path}:12: not UTF-8 (looks like GBK): byte 0xc0 cannot be decoded",
         "  hint: convert it: iconv -f GBK -t UTF-8 {path}")),

@@ -82,7 +82,8 @@ def test_undeclared_prefix_gets_a_hint(project, tmp_path, capsys):
     assert main(["--root", str(copy.root), "build", "-q"]) == 2
     err = capsys.readouterr().err
     assert "data/ttl/clusters/broken.ttl:1:" in err
-    assert "hint: add '@prefix city: <…> .'" in err
+    assert "hint: add '@prefix city: <https://w3id.org/gdkg/id/city/> .'" in err
+    assert "`gdkg prefixes` lists the predeclared prefixes" in err
 
 
 def test_help_has_examples(capsys):

@@ -48,7 +48,8 @@ TABLES = {"pillar": (PILLAR, PILLAR_COLUMNS), "emerging": (EMERGING, EMERGING_CO
 
 
 def run_matrix(built, capsys, *args) -> str:
-    code = main(["--root", str(built.project.root), "matrix", *args])
+    """The table with the labels of the document (Chinese) unless ``args`` say otherwise."""
+    code = main(["--root", str(built.project.root), "--lang", "zh", "matrix", *args])
     out = capsys.readouterr().out
     assert code == 0, out
     return out
@@ -73,7 +74,9 @@ def test_column_totals_equal_document(built, capsys, kind):
     column_row = next(line for line in out.splitlines() if line.startswith("| (column total)"))
     cells = [c.strip() for c in column_row.strip("|").split("|")][1:22]
     assert cells == columns.split()
-    assert "totals: all 31 row and column totals match the declared totals" in out
+    assert "合计：全部 31 个行、列合计与附件 1 所列合计一致" in out
+    english = run_matrix(built, capsys, "--kind", kind, "--format", "md", "--lang", "en")
+    assert "totals: all 31 row and column totals match the declared totals" in english
 
 
 def test_declared_totals_mismatch_is_reported(built, capsys, tmp_path):
@@ -86,6 +89,11 @@ def test_declared_totals_mismatch_is_reported(built, capsys, tmp_path):
     start = text.index("desig:automobiles--yunfu a gd:Designation")
     end = text.index("\n\n", start)
     layout.write_text(text[:start] + text[end + 2:], encoding="utf-8")
+    code = main(["--root", str(copy.root), "matrix", "--kind", "pillar", "--lang", "zh"])
+    out = capsys.readouterr().out
+    assert code == 1
+    assert "汽车：计算得 16 个城市，附件 1 列 17 个" in out
+    assert "云浮：计算得 5 个集群，附件 1 列 6 个" in out
     code = main(["--root", str(copy.root), "matrix", "--kind", "pillar"])
     out = capsys.readouterr().out
     assert code == 1

@@ -1,6 +1,8 @@
 """gdkg — a knowledge graph of Guangdong's 20 strategic industry clusters.
 
-The Python API mirrors the command line::
+The Python API mirrors the command line; each function takes a project (a
+:class:`Project`, a directory, or nothing: the project around the working
+directory, else the graph bundled with the package)::
 
     import gdkg
     result = gdkg.build()                 # load → reason → validate → build/
@@ -8,20 +10,28 @@ The Python API mirrors the command line::
     kg.query("SELECT ?c WHERE { ?c a gd:EmergingIndustryCluster }").rows
     print(gdkg.matrix("pillar").render("md"))
     gdkg.stats()                          # coverage report as a dict
+    gdkg.validate("new.ttl")              # check new data before it enters the graph
+    gdkg.add("new.ttl", "my-project")     # … and put it into data/ttl/added/
+    gdkg.release(output="dist/gdkg")      # versioned, reproducible dataset bundle
+    gdkg.diff("old-release", "dist/gdkg") # what changed between two versions
 """
 
 from importlib import import_module
 
 __version__ = "0.1.0"
 
-# Imported on first use, so `gdkg query` does not pay for the build pipeline.
+# Imported on first use, so `gdkg query` does not pay for the build pipeline. The
+# functions live in gdkg.api: no submodule is named like one of them, so importing
+# a submodule can never replace a function on the package.
 _EXPORTS = {
-    "BuildResult": "pipeline", "build": "pipeline",
-    "KnowledgeGraph": "store", "QueryResult": "store",
-    "LoadError": "load", "Matrix": "layout_matrix", "matrix": "layout_matrix",
-    "Project": "project", "stats": "coverage",
+    "build": "api", "open_graph": "api", "matrix": "api", "stats": "api",
+    "validate": "api", "add": "api", "init": "api", "release": "api", "diff": "api",
+    "AddResult": "api",
     "describe": "entity_description", "search": "label_search",
     "export": "network.gephi_export", "analyze": "network.analysis_report",
+    "BuildResult": "pipeline", "KnowledgeGraph": "store", "QueryResult": "store",
+    "LoadError": "load", "Matrix": "layout_matrix", "Project": "project",
+    "ProjectNotFound": "project", "InitError": "project",
 }
 
 
@@ -31,12 +41,8 @@ def __getattr__(name: str):
     raise AttributeError(f"module 'gdkg' has no attribute {name!r}")
 
 
-def open_graph(root=None):
-    """The reasoned graph of the project at ``root`` (rebuilt if the sources changed)."""
-    from .project import Project
-    from .store import KnowledgeGraph
-
-    return KnowledgeGraph.open(Project.find(root))
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_EXPORTS})
 
 
-__all__ = [*_EXPORTS, "open_graph"]
+__all__ = [*_EXPORTS]

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 import textwrap
 
 from . import __version__
+from .language import DEFAULT_LANG, LANGS
 
 EXAMPLES = """\
 examples:
@@ -23,6 +25,15 @@ examples:
   gdkg export --graph city --format gexf -o city.gexf   Gephi-ready network
   gdkg analyze --format html -o report.html             network report with figures
   gdkg conflicts --cluster 新能源              where the sources disagree
+  gdkg init my-graph                          a project of your own, to extend
+  gdkg release -o dist/gdkg-0.1.0             versioned dataset bundle (Turtle, N-Triples, JSON-LD, VoID)
+  gdkg diff dist/gdkg-0.1.0 build             what changed since a release
+  gdkg prefixes                               the predeclared prefixes (city:, cluster:, fyp: …)
+
+language: messages, summaries and labels are in English by default; --lang zh (on
+any command, before or after its name) or GDKG_LANG=zh switches to Chinese.
+outside a project, commands use the graph installed with gdkg, built into
+$XDG_CACHE_HOME/gdkg/<version>/build (or --build-dir DIR / $GDKG_BUILD_DIR).
 """
 
 
@@ -37,8 +48,14 @@ def _parser() -> argparse.ArgumentParser:
                     "build, validate and query it.",
         epilog=EXAMPLES, formatter_class=_Formatter)
     parser.add_argument("--version", action="version", version=f"gdkg {__version__}")
-    parser.add_argument("--root", help="project directory (default: found from the current "
-                                       "directory, or $GDKG_ROOT)")
+    parser.add_argument("--root", help="project directory (default: $GDKG_ROOT, else found from the "
+                                       "current directory, else the graph bundled with gdkg)")
+    parser.add_argument("--build-dir", metavar="DIR",
+                        help="where build/ goes (default: ROOT/build; for the bundled graph "
+                             "$XDG_CACHE_HOME/gdkg/<version>/build; or $GDKG_BUILD_DIR)")
+    parser.add_argument("--lang", dest="global_lang", choices=LANGS, default=None,
+                        help=f"language of messages and labels for every command "
+                             f"(default: $GDKG_LANG, else {DEFAULT_LANG})")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("build", help="load, reason (OWL RL), validate (SHACL) and write build/",
@@ -55,7 +72,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--fail-on", choices=["violation", "warning", "info"], default="violation",
                    help="lowest severity that makes the exit status 1 (default: violation)")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
-    p.add_argument("--lang", choices=["en", "zh"], default="en", help="language of messages")
+    p.add_argument("--lang", choices=LANGS, help="language of messages and the summary")
 
     p = sub.add_parser("matrix", help="the cluster × city table of 附件 1, from the graph",
                        formatter_class=_Formatter, epilog=textwrap.dedent("""\
@@ -63,9 +80,11 @@ def _parser() -> argparse.ArgumentParser:
           gdkg matrix                              pillar clusters as a text table
           gdkg matrix --kind emerging --format md
           gdkg matrix --format csv > pillar.csv    cells 3/2/1 = ★★★/★★/★"""))
-    p.add_argument("--kind", choices=["pillar", "emerging"], default="pillar")
-    p.add_argument("--format", choices=["table", "csv", "md"], default="table")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="label language")
+    p.add_argument("--kind", choices=["pillar", "emerging"], default="pillar",
+                   help="pillar (战略性支柱, 10 clusters; default) or emerging (战略性新兴, 10 clusters)")
+    p.add_argument("--format", choices=["table", "csv", "md"], default="table",
+                   help="table (default, for the terminal), csv (cells 3/2/1) or md (Markdown)")
+    p.add_argument("--lang", choices=LANGS, help="label language of clusters and cities")
 
     from .query_cli import add_parsers as add_query_parsers
 
@@ -77,8 +96,9 @@ def _parser() -> argparse.ArgumentParser:
           gdkg stats
           gdkg stats --format json > stats.json
           gdkg stats --lang en"""))
-    p.add_argument("--format", choices=["table", "json"], default="table")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh", help="label language of the table")
+    p.add_argument("--format", choices=["table", "json"], default="table",
+                   help="table (default) or json (the whole report, machine-readable)")
+    p.add_argument("--lang", choices=LANGS, help="label language of the table")
 
     _add_data_commands(sub)
     from .network.cli_commands import add_network_commands
@@ -87,7 +107,33 @@ def _parser() -> argparse.ArgumentParser:
     from .conflict_report import add_parser as add_conflicts_parser
 
     add_conflicts_parser(sub)
+    from .tool_commands import add_tool_commands
+
+    add_tool_commands(sub, _Formatter)
+    _harmonise(parser)
     return parser
+
+
+def _subparsers(parser: argparse.ArgumentParser):
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            yield from action.choices.values()
+
+
+def _harmonise(parser: argparse.ArgumentParser) -> None:
+    """Every command takes --lang, and none has a default of its own: the language is
+    resolved once (--lang, else $GDKG_LANG, else DEFAULT_LANG) in :func:`main`."""
+    for command in _subparsers(parser):
+        leaves = list(_subparsers(command))
+        for leaf in leaves or [command]:
+            langs = [a for a in leaf._actions if a.dest == "lang"]
+            if not langs:
+                leaf.add_argument("--lang", choices=LANGS, default=None,
+                                  help=f"language of messages (default: $GDKG_LANG, else {DEFAULT_LANG})")
+            for action in langs:
+                action.default = None
+                action.help = (f"{action.help or 'language'} (default: $GDKG_LANG, else "
+                               f"{DEFAULT_LANG})")
 
 
 def _add_data_commands(sub) -> None:
@@ -148,10 +194,16 @@ def _add_data_commands(sub) -> None:
         examples:
           gdkg import template --type enterprise > firms.csv
           gdkg import csv --type enterprise firms.csv -o firms.ttl && gdkg add firms.ttl
-          gdkg import template --type designation --from-graph    the graph's rows as CSV"""))
+          gdkg import template --type designation --from-graph    the graph's rows as CSV
+          gdkg import csv --type document docs.csv -o docs.ttl     a new source document …
+          gdkg import csv --type section sections.csv -o s.ttl     … and its sections (after adding it)
+        types: enterprise, project, designation, figure, platform, department, and document
+        and section, so that facts from a new source document can cite it."""))
     isub = p.add_subparsers(dest="import_command", metavar="csv|template")
     isub.required = True
-    types = ["enterprise", "project", "designation", "figure"]
+    from .intake.spreadsheet import TYPES
+
+    types = list(TYPES)
     q = isub.add_parser("csv", help="convert a CSV file to Turtle, validate it, write it",
                         formatter_class=_Formatter, epilog=textwrap.dedent("""\
         examples:
@@ -166,8 +218,8 @@ def _add_data_commands(sub) -> None:
         `gdkg validate` before anything is written; then add it with `gdkg add`.
         exit status: 0 written, 1 bad cells or does not conform (nothing written),
                      2 unusable file (encoding, header, unreadable)"""))
-    q.add_argument("file", metavar="FILE.csv")
-    q.add_argument("--type", required=True, choices=types)
+    q.add_argument("file", metavar="FILE.csv", help="the spreadsheet, saved as CSV")
+    q.add_argument("--type", required=True, choices=types, help="what one row is")
     q.add_argument("-o", "--output", metavar="OUT.ttl", help="write here (default: stdout)")
     q.add_argument("--encoding", default="utf-8",
                    help="encoding of the CSV (default utf-8, with or without BOM; e.g. gbk)")
@@ -178,7 +230,7 @@ def _add_data_commands(sub) -> None:
           gdkg import template --type enterprise > firms.csv
           gdkg import template --type figure --from-graph > figures.csv
           gdkg import template --type project --describe     what each column takes"""))
-    q.add_argument("--type", required=True, choices=types)
+    q.add_argument("--type", required=True, choices=types, help="what one row is")
     q.add_argument("--from-graph", action="store_true",
                    help="instead of the example row, one row per entity of this type in the graph")
     q.add_argument("--describe", action="store_true", help="list the columns and what they take")
@@ -187,7 +239,7 @@ def _add_data_commands(sub) -> None:
 def _check_options(p: argparse.ArgumentParser) -> None:
     p.add_argument("--fail-on", choices=["violation", "warning", "info"], default="violation",
                    help="lowest severity that makes the exit status 1 (default: violation)")
-    p.add_argument("--lang", choices=["en", "zh"], default="en", help="language of messages")
+    p.add_argument("--lang", choices=LANGS, help="language of messages")
     p.add_argument("--max-size", type=float, default=10, metavar="MB",
                    help="refuse new files larger than this (default: 10 MB)")
 
@@ -195,6 +247,15 @@ def _check_options(p: argparse.ArgumentParser) -> None:
 def main(argv: list[str] | None = None) -> int:
     parser = _parser()
     args = parser.parse_args(argv)
+    env_lang = os.environ.get("GDKG_LANG") or None
+    if env_lang is not None and env_lang not in LANGS:
+        print(f"gdkg: error: GDKG_LANG={env_lang!r}: expected one of {', '.join(LANGS)}",
+              file=sys.stderr)
+        return 2
+    args.lang = getattr(args, "lang", None) or args.global_lang or env_lang or DEFAULT_LANG
+    from . import language
+
+    language.current = args.lang
     if args.command is None:
         parser.print_help()
         return 0

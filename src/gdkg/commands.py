@@ -22,14 +22,20 @@ def _err(message: str) -> None:
 
 def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
     try:
-        project = Project.find(args.root)
-        _finish_interrupted(project)
+        # a command that needs no project (init, diff) sets needs_project=False
+        project = (Project.find(args.root, getattr(args, "build_dir", None))
+                   if getattr(args, "needs_project", True) else None)
+        if project is not None:
+            _finish_interrupted(project)
         # A sub-command defined in its own module sets its handler with
         # ``parser.set_defaults(handler=...)``; the core ones are cmd_* here.
         handler = getattr(args, "handler", None) or globals()[f"cmd_{args.command.replace('-', '_')}"]
         return handler(args, project)
     except ProjectNotFound as exc:
-        _err(str(exc))
+        from .language import error_prefix, error_text
+
+        lang = getattr(args, "lang", "en")
+        print(f"{error_prefix(lang)}{error_text(exc, lang)}", file=sys.stderr)
     except LoadError as exc:
         _err(str(exc))
     except QueryError as exc:
@@ -58,17 +64,21 @@ def _finish_interrupted(project: Project) -> None:
 
 
 def cmd_build(args, project: Project) -> int:
-    from .pipeline import build, report_text, summary_text
+    from .build_report import cached_report, cached_results_note, results_text, summary_text
+    from .pipeline import build
     from .progress import stderr_timer
     from .validation.shacl import SEVERITY_ORDER
 
-    timer = stderr_timer(args.quiet)
+    timer = stderr_timer(args.quiet, args.lang)
     result = build(project, engine=args.reasoner, force=args.force, timer=timer)
     floor = "info" if args.fail_on == "info" else "warning"
-    if result.report is not None and result.report.at_least(floor):
-        print(report_text(result.report, project, lang=args.lang, limit=30, floor=floor), end="",
+    shown = result.report if result.report is not None else cached_report(project)
+    if shown is not None and shown.at_least(floor):
+        print(results_text(shown, project, lang=args.lang, limit=30, floor=floor), end="",
               file=sys.stderr)
-    print(summary_text(result))
+    elif shown is None and not result.conforms:
+        print(cached_results_note(project, args.lang), file=sys.stderr)
+    print(summary_text(result, args.lang))
     if result.report is not None:
         failing = result.report.at_least(args.fail_on)
     else:
@@ -157,9 +167,16 @@ def cmd_validate(args, project: Project) -> int:
 
 
 def cmd_add(args, project: Project) -> int:
+    from .api import refuse_bundled
+    from .intake.staging import AddError
     from .journal import recover
     from .locking import project_lock
 
+    try:
+        refuse_bundled(project)  # the graph installed with gdkg is read-only: `gdkg init` first
+    except AddError as exc:
+        _err(str(exc))
+        return EXIT_UNUSABLE
     # one writer at a time: the destinations are planned, checked and written under the lock
     with project_lock(project, "add --undo" if getattr(args, "undo", False) else "add"):
         recover(project)
@@ -190,6 +207,7 @@ def _undo(args, project: Project) -> int:
 
 def _add(args, project: Project) -> int:
     from .intake.staging import AddError, commit, plan, replaced_files
+    from .language import count
     from .validation.check import check, quiet_rdflib
 
     with quiet_rdflib():
@@ -225,7 +243,7 @@ def _add(args, project: Project) -> int:
         return EXIT_UNUSABLE
     for placement in placements:
         line = (f"added {placement.input.shown} -> {project.relative(placement.dest)} "
-                f"({len(placement.input.triples)} triples)")
+                f"({count(len(placement.input.triples), 'triple')})")
         if placement.backup is not None:
             line += f"; previous version kept as {project.relative(placement.backup)}"
         print(line)
@@ -261,7 +279,9 @@ def cmd_import(args, project: Project) -> int:
         from .safe_io import write_atomic_safe
 
         write_atomic_safe(args.output, result.turtle)
-        print(f"wrote {args.output} ({result.triples} triples, {result.rows} rows); "
+        from .language import count
+
+        print(f"wrote {args.output} ({count(result.triples, 'triple')}, {count(result.rows, 'row')}); "
               f"add it with: gdkg add {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(result.turtle)

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from .namespaces import GD, PREFIXES, SKOS
+from .namespaces import GD, PREFIXES
 from .project import Project
 from .query import QueryError, get_query
 from .store import KnowledgeGraph, Row

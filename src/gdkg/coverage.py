@@ -94,8 +94,12 @@ def render_stats(report: dict, lang: str = "zh") -> str:
              c["directions"], c["enterprises"], c["projects"], c["platforms"], c["figures"],
              c["chain_links"]] for c in report["clusters"]]
     text = render(header, rows, "table")
-    text += (f"\nsourced: {report['sourced_subjects']} of {report['subjects']} subjects in data/ttl "
-             f"carry prov:wasDerivedFrom (fraction {report['sourced_fraction']})\n")
+    if lang == "zh":
+        text += (f"\n有来源：data/ttl 中 {report['subjects']} 个主体里有 {report['sourced_subjects']} 个带 "
+                 f"prov:wasDerivedFrom（比例 {report['sourced_fraction']}）\n")
+    else:
+        text += (f"\nsourced: {report['sourced_subjects']} of {report['subjects']} subjects in data/ttl "
+                 f"carry prov:wasDerivedFrom (fraction {report['sourced_fraction']})\n")
     if report["unsourced"]:
-        text += "unsourced: " + ", ".join(report["unsourced"]) + "\n"
+        text += ("无来源：" if lang == "zh" else "unsourced: ") + ", ".join(report["unsourced"]) + "\n"
     return text

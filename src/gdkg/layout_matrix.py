@@ -29,17 +29,21 @@ class Matrix:
     def column_total(self, city: str) -> int:
         return sum(1 for cluster, _, _ in self.clusters if (cluster, city) in self.stars)
 
-    def mismatches(self) -> list[str]:
+    def mismatches(self, lang: str = "en") -> list[str]:
         """Totals computed from the designations that differ from the printed ones."""
         problems = []
         for iri, zh, _ in self.clusters:
             declared = self.declared.get(iri)
             if declared is not None and declared != self.row_total(iri):
-                problems.append(f"{zh}: {self.row_total(iri)} cities computed, {declared} declared")
+                problems.append(f"{zh}：计算得 {self.row_total(iri)} 个城市，附件 1 列 {declared} 个"
+                                if lang == "zh" else
+                                f"{zh}: {self.row_total(iri)} cities computed, {declared} declared")
         for iri, zh, _ in self.cities:
             declared = self.declared.get(iri)
             if declared is not None and declared != self.column_total(iri):
-                problems.append(f"{zh}: {self.column_total(iri)} clusters computed, {declared} declared")
+                problems.append(f"{zh}：计算得 {self.column_total(iri)} 个集群，附件 1 列 {declared} 个"
+                                if lang == "zh" else
+                                f"{zh}: {self.column_total(iri)} clusters computed, {declared} declared")
         return problems
 
     def rows(self, lang: str = "zh") -> tuple[list[str], list[list[object]]]:
@@ -57,8 +61,12 @@ class Matrix:
         if fmt == "csv":
             return text
         checked = len(self.clusters) + len(self.cities)
-        problems = self.mismatches()
-        if problems:
+        problems = self.mismatches(lang)
+        if problems and lang == "zh":
+            closing = "合计：与附件 1 所列合计不符：" + "；".join(problems)
+        elif lang == "zh":
+            closing = f"合计：全部 {checked} 个行、列合计与附件 1 所列合计一致"
+        elif problems:
             closing = "totals: MISMATCH with the declared totals: " + "; ".join(problems)
         else:
             closing = (f"totals: all {checked} row and column totals match the declared totals of "

@@ -252,8 +252,11 @@ def _syntax_hint(message: str) -> str | None:
     prefix = re.search(r"prefix (\S+?):? has not been declared|Prefix \"(\S+?):\" not bound", message)
     if prefix:
         name = prefix.group(1) or prefix.group(2)
-        return (f"add '@prefix {name}: <…> .' at the top; the project's prefixes are listed in "
-                "data/README.md")
+        from .namespaces import PREFIXES
+
+        namespace = PREFIXES.get(name, "…")
+        return (f"add '@prefix {name}: <{namespace}> .' at the top; `gdkg prefixes` lists the "
+                "predeclared prefixes")
     if "dot is expected" in message or "expected '.'" in message:
         return "a statement probably misses its closing ' .' on the line before"
     if message == "Unexpected end of file":

@@ -76,8 +76,10 @@ def build(project: Project | None = None, *, engine: Engine = "auto", force: boo
         recover(project)
         input_hash = project.input_hash()
         state = cache_state(project, input_hash, check_hashes=True)
-        if not force and state.fresh:
-            manifest = read_manifest(project) or {}
+        manifest = read_manifest(project) or {}
+        # a cache made by another reasoner than the one asked for is not reused
+        same_reasoner = engine == "auto" or manifest.get("reasoner") == available_engine(engine)
+        if not force and state.fresh and same_reasoner:
             return BuildResult(project, input_hash, manifest["asserted"], manifest["inferred"],
                                manifest["instances"], None, timer, manifest["reasoner"],
                                cached=True, manifest=manifest)
@@ -191,25 +193,8 @@ def report_text(report: ValidationReport, project: Project | None = None,
     return "\n".join(lines) + "\n"
 
 
-def summary_text(result: BuildResult, top: int = 40) -> str:
-    """What ``gdkg build`` prints when it is done."""
-    lines = []
-    state = "up to date (cached)" if result.cached else "built"
-    lines.append(f"gdkg {state}: {result.project.relative(result.project.build_dir)}/")
-    lines.append(f"  triples: {result.asserted} asserted, {result.inferred} inferred "
-                 f"(reasoner: {result.reasoner})")
-    lines.append("  instances per class:")
-    wanted = sorted(result.instances.items(), key=lambda item: (-item[1], item[0]))[:top]
-    width = max((len(name) for name, _ in wanted), default=0)
-    for name, count in wanted:
-        lines.append(f"    {name:<{width}}  {count:>6}")
-    if result.report is not None:
-        lines.append(f"  validation: {result.report.summary()}")
-    else:
-        counts = result.manifest.get("results", {})
-        state = "conforms" if result.conforms else "does NOT conform"
-        lines.append(f"  validation: {state} ({counts.get('violation', 0)} violations, "
-                     f"{counts.get('warning', 0)} warnings, {counts.get('info', 0)} infos)")
-    if result.timer.stages:
-        lines.append(f"  time: {result.timer.summary()}")
-    return "\n".join(lines)
+def summary_text(result: BuildResult, top: int = 40, lang: str = "en") -> str:
+    """What ``gdkg build`` prints when it is done (see :mod:`gdkg.build_report`)."""
+    from .build_report import summary_text as render
+
+    return render(result, lang, top)

@@ -19,11 +19,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Literal, URIRef
-from rdflib.namespace import RDF, RDFS, XSD
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 from ..load import LoadError, Triple, _guess_encoding, to_graph
 from ..names import NameIndex, is_cjk, normalise
-from ..namespaces import GD, PREFIXES, PROV, SKOS
+from ..namespaces import DCTERMS, GD, PREFIXES, PROV, SKOS
 from ..project import Project
 from ..serialize import turtle
 from ..validation.check import CheckReport, check, load_base, text_input
@@ -37,7 +37,7 @@ class Column:
 
     name: str
     predicate: URIRef | None
-    kind: str  # id | text | ref | level | decimal | year
+    kind: str  # id | text | ref | level | decimal | year | date
     doc: str
     lang: str | None = None
     classes: tuple[URIRef, ...] | None = ()
@@ -139,6 +139,45 @@ TYPES: dict[str, RecordType] = {
         "figure_of": "汽车", "measure": "营业收入", "value": "1.5", "unit": "万亿元",
         "year": "2030", "kind": "目标", "scope_zh": "汽车制造业营业收入",
         "scope_en": "automotive operating revenue", "source": "fyp:ch3-cluster-4"}),
+    # a new source document and its sections, so that new facts can cite them
+    "document": RecordType("document", GD.PolicyDocument, "src", (
+        _id("src", "src:<key>"),
+        _text("key", GD.documentKey, None, "short key, lowercase words joined by '-', e.g. "
+              "city-plan-2024 (also the id)", required=True),
+        _text("title_zh", DCTERMS.title, "zh", "the document's title in Chinese", required=True),
+        _text("title_en", DCTERMS.title, "en", "the title in English", required=True),
+        *_LABELS,
+        _text("identifier", DCTERMS.identifier, None, "document number, e.g. 粤府〔2024〕1号"),
+        Column("issued", DCTERMS.issued, "date", "date issued, YYYY-MM-DD"),
+        _ref("publisher", DCTERMS.publisher, (GD.GovernmentDepartment, GD.LeadingGroup),
+             "issuing body, e.g. 省人民政府"),
+        _text("seed_file", GD.seedFile, None, "file name of the text it was read from"),
+    ), {"id": "", "key": "example-city-plan-2024", "title_zh": "示例市产业集群规划",
+        "title_en": "Example city industry cluster plan", "label_zh": "示例市规划",
+        "label_en": "Example city plan", "identifier": "示例〔2024〕1号", "issued": "2024-01-15",
+        "publisher": "省人民政府", "seed_file": ""}),
+    "section": RecordType("section", GD.DocumentSection, "src", (
+        _id("src", "<document's namespace>/<section_path>"),
+        _ref("part_of", DCTERMS.isPartOf, (GD.PolicyDocument, GD.DocumentSection),
+             "the document (or section) it is part of, e.g. src:mfg-plan-14th-fyp", required=True),
+        _text("section_path", GD.sectionPath, None, "where it is in the document, lowercase "
+              "words joined by '-', e.g. box-2-item-1 (also the id)", required=True),
+        *_LABELS,
+    ), {"id": "", "part_of": "src:mfg-plan-14th-fyp", "section_path": "box-99-item-1",
+        "label_zh": "001 专栏99 第1项 示例", "label_en": "001 box 99 item 1"}),
+    "platform": RecordType("platform", GD.Platform, "plat", (
+        _id("plat", "made from label_en"), *_LABELS, _ALT,
+        _ref("kind", RDF.type, (OWL.Class,), "kind of platform, e.g. 实验室 (laboratory), "
+             "创新中心, 产业园区; empty: a platform", multi=True),
+        _CLUSTERS, _SUBFIELDS, _PLACES, _SOURCE, *_COMMENTS,
+    ), {"id": "plat:example-lab", "label_zh": "示例实验室", "label_en": "Example Laboratory",
+        "kind": "实验室", "clusters": "半导体与集成电路", "located_in": "佛山",
+        "source": "fyp:box-11-item-2"}),
+    "department": RecordType("department", GD.GovernmentDepartment, "dept", (
+        _id("dept", "made from label_en"), *_LABELS, _ALT, _SOURCE, *_COMMENTS,
+    ), {"id": "dept:example-bureau", "label_zh": "示例市工业和信息化局",
+        "label_en": "Example City Bureau of Industry and Information Technology",
+        "alt_labels_zh": "示例市工信局", "source": "eap:notice"}),
 }
 
 
@@ -189,7 +228,7 @@ def export_rows(project: Project, kind: str) -> str:
             if column.kind == "text":
                 cells = sorted(str(v) for v in values if isinstance(v, Literal)
                                and v.language == column.lang)
-            elif column.kind in ("decimal", "year"):
+            elif column.kind in ("decimal", "year", "date") or (column.kind, column.lang) == ("text", None):
                 cells = [str(v) for v in values]
             elif column.kind == "level":
                 stars = [index.graph.value(v, GD.stars) for v in values]
@@ -387,6 +426,12 @@ class _Row:
                            f"“{text}” 不是数字（单位请填在 unit 列）")
                 return None
             return Literal(plain, datatype=XSD.decimal)
+        if column.kind == "date":
+            if not re.match(r"^\d{4}-\d{2}-\d{2}$", text):
+                self.error(column.name, f"{text!r} is not a date (YYYY-MM-DD, e.g. 2024-01-15)",
+                           f"“{text}” 不是日期（YYYY-MM-DD，如 2024-01-15）")
+                return None
+            return Literal(text, datatype=XSD.date)
         if column.kind == "year":
             if not re.match(r"^\d{4}$", text):
                 self.error(column.name, f"{text!r} is not a year (four digits, e.g. 2025)",
@@ -452,6 +497,10 @@ class _Row:
 def _subject(row: _Row, record: RecordType, taken: dict[str, int]) -> URIRef | None:
     """The row's IRI: the id cell, or the default the README's IRI scheme gives."""
     namespace = PREFIXES[record.prefix]
+    if record.name == "section":
+        namespace = _section_namespace(row)
+        if namespace is None:
+            return None
     given = row.cell("id")
     if given:
         local = given
@@ -470,6 +519,13 @@ def _subject(row: _Row, record: RecordType, taken: dict[str, int]) -> URIRef | N
         if not (values.get("cluster") and values.get("city")):
             return None
         local = f"{_local(values['cluster'][0])}--{_local(values['city'][0])}"
+    elif record.name in ("document", "section"):
+        local = row.cell("key" if record.name == "document" else "section_path")
+        if not _SLUG.match(local):
+            column = "key" if record.name == "document" else "section_path"
+            row.error(column, f"{local!r}: expected lowercase ASCII words joined by '-'",
+                      f"“{local}”：应为以 '-' 连接的小写 ASCII 单词")
+            return None
     elif record.name == "figure":
         needed = [values.get(n) for n in ("source", "figure_of", "measure")]
         if not all(needed):
@@ -489,6 +545,17 @@ def _subject(row: _Row, record: RecordType, taken: dict[str, int]) -> URIRef | N
                       "为空，且无法从 label_en 生成 ASCII 标识；请填写 id")
             return None
     return URIRef(namespace + local)
+
+
+def _section_namespace(row: _Row) -> str | None:
+    """Sections are named in their document's namespace: src:<key>/<section path>."""
+    parents = row.values.get("part_of")
+    if not parents:
+        return None
+    parent = parents[0]
+    if row.index.is_instance(parent, (GD.PolicyDocument,)):
+        return str(parent) + "/"
+    return str(parent).rsplit("/", 1)[0] + "/"
 
 
 def _local(node) -> str:
