@@ -9,8 +9,8 @@ rdflib terms, so callers do not care which engine answered.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -22,6 +22,7 @@ from .namespaces import PREFIXES
 from .project import Project
 
 Row = dict[str, Node | None]
+Triple = tuple[Node, Node, Node]
 
 
 @dataclass
@@ -31,6 +32,58 @@ class QueryResult:
     variables: list[str]
     rows: list[Row]
     boolean: bool | None = None
+
+    def to_records(self) -> list[dict[str, object]]:
+        """Rows as plain dicts for notebooks: IRIs as strings, literals as Python values
+        (numbers, dates, booleans; a string keeps its text), unbound as None."""
+        return [{name: _plain(row.get(name)) for name in self.variables} for row in self.rows]
+
+    def to_dataframe(self):
+        """The rows as a pandas DataFrame (one column per variable, values as in
+        :meth:`to_records`). Needs pandas: ``pip install pandas``."""
+        try:
+            import pandas
+        except ImportError:
+            raise ImportError("QueryResult.to_dataframe() needs pandas, which is not installed; "
+                              "install it with `pip install pandas`, or use to_records()") from None
+        return pandas.DataFrame.from_records(self.to_records(), columns=self.variables)
+
+
+def _plain(term: Node | None) -> object:
+    if term is None:
+        return None
+    if isinstance(term, Literal):
+        if term.datatype is None:
+            return str(term)
+        value = term.toPython()
+        return value if not isinstance(value, Literal) else str(term)
+    return str(term)
+
+
+@dataclass
+class Answer:
+    """A query's answer as it streams from the engine.
+
+    ``form`` is SELECT, ASK, CONSTRUCT or DESCRIBE. A SELECT has ``variables`` and
+    ``rows`` (an iterator of dicts variable -> term or None); an ASK ``boolean``;
+    CONSTRUCT and DESCRIBE ``triples`` (an iterator of (s, p, o)). Iterate once."""
+
+    form: str
+    variables: list[str] = field(default_factory=list)
+    rows: Iterator[Row] = field(default_factory=lambda: iter(()))
+    boolean: bool | None = None
+    triples: Iterator[Triple] = field(default_factory=lambda: iter(()))
+    close: Callable[[], None] = field(default=lambda: None, repr=False)
+
+    def __enter__(self) -> Answer:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+    def result(self) -> QueryResult:
+        """Gather a SELECT/ASK into a :class:`QueryResult`."""
+        return QueryResult(self.variables, list(self.rows), self.boolean)
 
 
 class KnowledgeGraph:
@@ -73,24 +126,47 @@ class KnowledgeGraph:
 
     def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
         """Run a SPARQL SELECT or ASK; ``bindings`` pre-bind variables (values, not text)."""
+        answer = self.execute(sparql, bindings)
+        if answer.form not in ("SELECT", "ASK"):
+            raise ValueError(f"query() runs SELECT and ASK; this is a {answer.form} "
+                             "(use execute() for its triples)")
+        return answer.result()
+
+    def execute(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> Answer:
+        """Run any SPARQL query form; rows or triples stream as the engine yields them.
+
+        No safety checks here: see :mod:`gdkg.sparql_safety` for refusing updates and
+        SERVICE and for a timeout."""
+        text = _with_values(sparql, bindings)
         if self._store is not None:
-            answer = self._store.query(_with_values(sparql, bindings), prefixes=PREFIXES)
-            if isinstance(answer, bool):
-                return QueryResult([], [], answer)
-            if isinstance(answer, pyoxigraph.QueryBoolean):
-                return QueryResult([], [], bool(answer))
+            answer = self._store.query(text, prefixes=PREFIXES)
+            if isinstance(answer, bool | pyoxigraph.QueryBoolean):
+                return Answer("ASK", boolean=bool(answer))
+            if isinstance(answer, pyoxigraph.QueryTriples):
+                triples = ((_ox_to_rdflib(t.subject), _ox_to_rdflib(t.predicate), _ox_to_rdflib(t.object))
+                           for t in answer)
+                return Answer(_graph_form(sparql), triples=triples)
             variables = [v.value for v in answer.variables]
-            rows = []
-            for solution in answer:
-                rows.append({name: (None if solution[name] is None else _ox_to_rdflib(solution[name]))
-                             for name in variables})
-            return QueryResult(variables, rows)
-        answer = self._graph.query(_with_values(sparql, bindings), initNs=PREFIXES)
+            rows = ({name: (None if solution[name] is None else _ox_to_rdflib(solution[name]))
+                     for name in variables} for solution in answer)
+            return Answer("SELECT", variables, rows)
+        answer = self._graph.query(text, initNs=PREFIXES)
         if answer.type == "ASK":
-            return QueryResult([], [], bool(answer.askAnswer))
+            return Answer("ASK", boolean=bool(answer.askAnswer))
+        if answer.type in ("CONSTRUCT", "DESCRIBE"):
+            return Answer(answer.type, triples=iter(answer.graph))
         variables = [str(v) for v in answer.vars]
-        rows = [{name: row[i] for i, name in enumerate(variables)} for row in answer]
-        return QueryResult(variables, rows)
+        return Answer("SELECT", variables, ({name: row[i] for i, name in enumerate(variables)}
+                                            for row in answer))
+
+
+def _graph_form(sparql: str) -> str:
+    from .sparql_safety import classify
+
+    try:
+        return classify(sparql)
+    except ValueError:
+        return "CONSTRUCT"
 
 
 def _with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
