@@ -18,6 +18,8 @@ examples:
   gdkg validate new.ttl                       check new data against the graph and shapes
   gdkg add new.ttl                            validate, then put it into data/ttl/added/
   gdkg import csv --type enterprise firms.csv -o firms.ttl
+  gdkg serve                                  SPARQL endpoint + query page on 127.0.0.1:8000
+  gdkg docs -o site/                          the ontology reference as HTML
 """
 
 
@@ -88,6 +90,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="label language of the table")
 
     _add_data_commands(sub)
+    from .serve.command import add_parsers as add_serve_parsers  # gdkg serve, gdkg docs
+
+    add_serve_parsers(sub)
     return parser
 
 

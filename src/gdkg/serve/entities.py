@@ -43,7 +43,8 @@ def labels_for(kg, iris, langs: tuple[str, ...] = ("zh", "en")) -> dict[str, dic
     found: dict[str, dict[str, str]] = defaultdict(dict)
     for start in range(0, len(wanted), 400):
         block = values_block(wanted[start:start + 400])
-        rows = kg.query(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {block} }} ?x <{_LABEL}> ?l }} ORDER BY ?x ?l").rows
+        rows = kg.query(f"SELECT ?x ?l WHERE {{ VALUES ?x {{ {block} }} ?x <{_LABEL}> ?l }} "
+                        "ORDER BY ?x ?l").rows
         for row in rows:
             lang = getattr(row["l"], "language", None) or ""
             if lang in langs or (lang == "" and not langs):
@@ -96,7 +97,8 @@ class EntityView:
         title = " / ".join(own[lang] for lang in ("zh", "en") if lang in own) or compact(str(self.iri))
         types = [o for p, o in self.out if p == RDF.type]
         body = [f"<h1>{escape(title)}</h1>",
-                f'<p class="iri"><code>{escape(str(self.iri))}</code> · <code>{escape(compact(str(self.iri)))}</code>'
+                f'<p class="iri"><code>{escape(str(self.iri))}</code> · '
+                f'<code>{escape(compact(str(self.iri)))}</code>'
                 f' · <a href="?format=ttl">Turtle</a> · <a href="?format=nt">N-Triples</a>'
                 f' · <a href="?format=jsonld">JSON-LD</a></p>']
         if types:
@@ -124,7 +126,8 @@ class EntityView:
                     break
                 src = ", ".join(term_html(s, source_labels) for s in sources.get(str(o), [])) \
                     if isinstance(o, URIRef) else ""
-                html.append(f"<tr><td>{term_html(p, labels)}</td><td>{term_html(o, labels)}</td><td>{src}</td></tr>")
+                html.append(f"<tr><td>{term_html(p, labels)}</td><td>{term_html(o, labels)}</td>"
+                            f"<td>{src}</td></tr>")
                 shown += 1
         html.append("</table>")
         if len(rows) > shown:
@@ -138,9 +141,11 @@ class EntityView:
         html = [f"<h2>指向本实体的陈述 Statements about it from other entities ({len(self.into)})</h2>",
                 "<table class='statements'>",
                 "<tr><th>主语 subject</th><th>属性 property</th><th>来源 source</th></tr>"]
-        for s, p in sorted(self.into, key=lambda sp: (_label_key(sp[1], labels), _label_key(sp[0], labels)))[:MAX_SHOWN]:
+        ordered = sorted(self.into, key=lambda sp: (_label_key(sp[1], labels), _label_key(sp[0], labels)))
+        for s, p in ordered[:MAX_SHOWN]:
             src = ", ".join(term_html(x, source_labels) for x in sources.get(str(s), []))
-            html.append(f"<tr><td>{term_html(s, labels)}</td><td>{term_html(p, labels)}</td><td>{src}</td></tr>")
+            html.append(f"<tr><td>{term_html(s, labels)}</td><td>{term_html(p, labels)}</td>"
+                        f"<td>{src}</td></tr>")
         html.append("</table>")
         if len(self.into) > MAX_SHOWN:
             html.append(f"<p class='muted'>{len(self.into) - MAX_SHOWN} more: see the Turtle.</p>")

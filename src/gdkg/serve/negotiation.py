@@ -14,8 +14,10 @@ FORMAT_ALIASES: dict[str, str] = {
     "turtle": "text/turtle", "ttl": "text/turtle", "text/turtle": "text/turtle", "n3": "text/turtle",
     "nt": "application/n-triples", "ntriples": "application/n-triples", "n-triples": "application/n-triples",
     "application/n-triples": "application/n-triples",
-    "json-ld": "application/ld+json", "jsonld": "application/ld+json", "application/ld+json": "application/ld+json",
-    "rdf+xml": "application/rdf+xml", "rdfxml": "application/rdf+xml", "application/rdf+xml": "application/rdf+xml",
+    "json-ld": "application/ld+json", "jsonld": "application/ld+json",
+    "application/ld+json": "application/ld+json",
+    "rdf+xml": "application/rdf+xml", "rdfxml": "application/rdf+xml",
+    "application/rdf+xml": "application/rdf+xml",
     "html": "text/html", "text/html": "text/html",
 }
 
@@ -25,7 +27,8 @@ RESULT_TYPES = ["application/sparql-results+json", "application/sparql-results+x
 GRAPH_TYPES = ["text/turtle", "application/n-triples", "application/ld+json", "application/rdf+xml"]
 
 #: what a client may ask for that means one of ours
-_SYNONYMS = {"application/json": "application/sparql-results+json", "application/xml": "application/sparql-results+xml",
+_SYNONYMS = {"application/json": "application/sparql-results+json",
+             "application/xml": "application/sparql-results+xml",
              "text/xml": "application/sparql-results+xml", "text/plain": "application/n-triples",
              "application/x-turtle": "text/turtle", "text/n3": "text/turtle", "text/rdf+n3": "text/turtle"}
 
@@ -61,7 +64,7 @@ def choose(offers: list[str], accept: str | None, format_param: str | None = Non
     client's best accepted offer, else (no Accept, or only */*) the first offer."""
     if format_param:
         wanted = FORMAT_ALIASES.get(format_param.strip().lower())
-        if wanted == "application/sparql-results+xml" and wanted not in offers and "application/rdf+xml" in offers:
+        if wanted == "application/sparql-results+xml" and "application/rdf+xml" in offers:
             wanted = "application/rdf+xml"  # format=xml for a graph means RDF/XML (SPARQLWrapper)
         if wanted in offers:
             return wanted

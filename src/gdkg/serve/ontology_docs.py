@@ -112,7 +112,8 @@ class OntologyReference:
                 self._add_facts(term)
                 term.shapes = shape_index.get(iri, [])
                 if rdf_type == OWL.Class:
-                    term.members = sorted((m for m in g.subjects(RDF.type, iri) if isinstance(m, URIRef)), key=str)
+                    term.members = sorted((m for m in g.subjects(RDF.type, iri) if isinstance(m, URIRef)),
+                                          key=str)
                 terms.append(term)
             sections[section] = terms
         return sections
@@ -168,7 +169,11 @@ class OntologyReference:
         if path is not None:
             constraints.insert(0, f"sh:path {_show(s, path)}")
         for target in (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf):
-            constraints += [f"{compact(str(target))} {_show(s, o)}" for o in sorted(s.objects(shape, target))]
+            targets = sorted(compact(str(o)) for o in s.objects(shape, target))
+            if 0 < len(targets) <= 6:
+                constraints.append(f"{compact(str(target))} {', '.join(targets)}")
+            elif targets:
+                constraints.append(f"{compact(str(target))} … ({len(targets)} terms)")
         severity = next(iter(s.objects(shape, SH.severity)), SH.Violation)
         name = shape if isinstance(shape, URIRef) else (owner or shape)
         comment = _by_lang(s, shape, RDFS.comment) or _by_lang(s, shape, SH.message) \
@@ -209,10 +214,12 @@ def _term_link(ref: OntologyReference, node: Node, anchors: set[str]) -> str:
 def render_html(ref: OntologyReference, *, assets: str = "/static/", nav: bool = True) -> str:
     """The reference as one HTML page with a table of contents."""
     anchors = {t.anchor for terms in ref.terms.values() for t in terms}
-    out = [f"<h1>{escape(ref.title.get('zh', 'gdkg'))}<br><small>{escape(ref.title.get('en', ''))}</small></h1>",
+    out = [f"<h1>{escape(ref.title.get('zh', 'gdkg'))}<br>"
+           f"<small>{escape(ref.title.get('en', ''))}</small></h1>",
            f"<p>{_bilingual(ref.description)}</p>",
-           '<p class="muted">Namespace <code>https://w3id.org/gdkg/ontology#</code> (prefix <code>gd:</code>). '
-           f'{ref.count()} terms. Shapes: <code>https://w3id.org/gdkg/shapes#</code> (<code>gds:</code>).</p>',
+           '<p class="muted">Namespace <code>https://w3id.org/gdkg/ontology#</code> '
+           f'(prefix <code>gd:</code>). {ref.count()} terms. '
+           'Shapes: <code>https://w3id.org/gdkg/shapes#</code> (<code>gds:</code>).</p>',
            '<nav class="toc"><h2>目录 Contents</h2>']
     for _type, section, zh, en in _KINDS:
         terms = ref.terms[section]
@@ -251,10 +258,12 @@ def _term_html(ref: OntologyReference, term: Term, anchors: set[str]) -> str:
         links = ", ".join(_term_link(ref, m, anchors) for m in term.members)
         html.append(f"<p><b>成员 members</b>: {links}</p>")
     if term.shapes:
-        html.append(f"<details open><summary>约束形状 SHACL shapes ({len(term.shapes)})</summary><ul class='shapes'>")
+        html.append(f"<details open><summary>约束形状 SHACL shapes ({len(term.shapes)})</summary>"
+                    "<ul class='shapes'>")
         for note in term.shapes:
             constraints = "<br>".join(f"<code>{escape(c)}</code>" for c in note.constraints)
-            html.append(f"<li><b>{escape(compact(note.iri))}</b> <span class='severity'>{escape(note.severity)}</span> "
+            html.append(f"<li><b>{escape(compact(note.iri))}</b> "
+                        f"<span class='severity'>{escape(note.severity)}</span> "
                         f"<span class='muted'>— {escape(note.how)}</span><br>{_bilingual(note.comment)}"
                         f"<div class='constraints'>{constraints}</div></li>")
         html.append("</ul></details>")

@@ -26,19 +26,23 @@ from pathlib import Path
 
 from rdflib.term import Node
 
+from ..sparql_safety import QueryTimeout, SparqlError, syntax_error
+
+# "spawn", not fork: the server is threaded, and a fork taken while another thread holds a
+# lock inside the engine would leave the child stuck on it.
 _CONTEXT = multiprocessing.get_context("spawn")
 
 
-class QueryTimeout(Exception):
-    """The query ran longer than the timeout and was stopped."""
+class EngineError(SparqlError):
+    """The engine failed the query (message for the client)."""
+
+    http_status = 500
 
 
-class EngineError(Exception):
-    """The engine refused or failed the query (message for the client)."""
-
-
-class PoolBusy(Exception):
+class PoolBusy(SparqlError):
     """No worker became free in time."""
+
+    http_status = 503
 
 
 @dataclass
@@ -97,9 +101,11 @@ def _worker_main(paths: list[str], conn, memory_mb: int | None) -> None:
         try:
             conn.send(("ok", execute(kg, sparql, bindings, max_rows)))
         except MemoryError:
-            conn.send(("error", "the query needed more memory than a worker may use"))
+            conn.send(("error", (500, "the query needed more memory than a worker may use")))
+        except SyntaxError as exc:  # the engine's parser: with line and column
+            conn.send(("error", (400, str(syntax_error(sparql, str(exc))))))
         except Exception as exc:  # the engine's message goes back to the client
-            conn.send(("error", f"{type(exc).__name__}: {exc}" if not str(exc) else str(exc)))
+            conn.send(("error", (500, f"query failed: {type(exc).__name__}: {exc}")))
 
 
 class _Worker:
@@ -185,7 +191,7 @@ class WorkerPool:
         try:
             worker.conn.send((sparql, dict(bindings or {}), max_rows))
             if not worker.conn.poll(timeout):
-                raise QueryTimeout(f"query stopped after the {timeout:g} s timeout")
+                raise QueryTimeout(timeout)
             try:
                 tag, payload = worker.conn.recv()
             except (EOFError, OSError):
@@ -193,7 +199,10 @@ class WorkerPool:
                                   "(it probably needed more memory than a worker may use)") from None
             healthy = True
             if tag == "error":
-                raise EngineError(payload)
+                status, message = payload
+                error = EngineError(message)
+                error.http_status = status
+                raise error
             return payload
         finally:
             if healthy:
