@@ -198,5 +198,9 @@ document.addEventListener("DOMContentLoaded", () => {
   $("sparql").addEventListener("keydown", (event) => {
     if (event.key === "Enter" && (event.ctrlKey || event.metaKey)) { event.preventDefault(); run(); }
   });
+  window.addEventListener("hashchange", () => {
+    const wanted = new URLSearchParams(location.hash.slice(1)).get("query");
+    if (wanted && (!state.selected || state.selected.name !== wanted)) selectQuery(wanted);
+  });
   loadQueries().catch((error) => setStatus("could not load the named queries: " + error, true));
 });
