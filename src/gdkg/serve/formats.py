@@ -22,15 +22,16 @@ def render(outcome: Outcome, media: str) -> bytes:
     return graph_bytes(outcome.triples, media)
 
 
-def graph_bytes(triples, media: str) -> bytes:
+def graph_bytes(triples, media: str, prefixes: dict[str, str] | None = None) -> bytes:
+    prefixes = {**PREFIXES, **(prefixes or {})}
     if media == "application/rdf+xml":
         graph = Graph()
-        for prefix, namespace in PREFIXES.items():
+        for prefix, namespace in prefixes.items():
             graph.bind(prefix, namespace, override=True)
         for triple in triples:
             graph.add(triple)
         return graph.serialize(format="xml", encoding="utf-8")
-    return "".join(sparql_results.graph_chunks(triples, _NAMES[media], sort=True)).encode()
+    return "".join(sparql_results.graph_chunks(triples, _NAMES[media], prefixes=prefixes, sort=True)).encode()
 
 
 def content_type(media: str) -> str:

@@ -22,7 +22,7 @@ from starlette.responses import JSONResponse, PlainTextResponse, Response
 
 from ..query import QueryError, get_query, named_queries, resolve_term
 from ..sparql_safety import SparqlError, check
-from .formats import content_type, graph_bytes, render
+from .formats import content_type, graph_bytes
 from .html import page
 from .negotiation import GRAPH_TYPES, RESULT_TYPES, NotAcceptable, choose
 
@@ -127,7 +127,8 @@ async def answer(request: Request, text: str, bindings, fmt: str | None, *,
         offers = GRAPH_TYPES if form in ("CONSTRUCT", "DESCRIBE") else RESULT_TYPES
         media = choose(offers, request.headers.get("accept"), fmt)
         outcome = await to_thread.run_sync(
-            lambda: state.pool.run(text, bindings, timeout=settings.timeout, max_rows=settings.max_rows))
+            lambda: state.pool.run(text, bindings, timeout=settings.timeout, max_rows=settings.max_rows,
+                                   media=media))
     except NotAcceptable as exc:
         return error_response(406, str(exc))
     except SparqlError as exc:
@@ -136,7 +137,7 @@ async def answer(request: Request, text: str, bindings, fmt: str | None, *,
     headers = {"X-Gdkg-Seconds": f"{outcome.seconds:.4f}"}
     if outcome.truncated:
         headers["X-Gdkg-Truncated"] = f"max-rows={settings.max_rows}"
-    return Response(render(outcome, media), media_type=content_type(media), headers=headers)
+    return Response(outcome.body, media_type=content_type(media), headers=headers)
 
 
 def service_description(request: Request, fmt: str | None) -> Response:
@@ -175,7 +176,8 @@ def service_description(request: Request, fmt: str | None) -> Response:
                 f"timeout {state.settings.timeout:g} s, at most {state.settings.max_rows} rows.</p>"
                 f"<pre>{escape(turtle)}</pre>")
         return Response(page("SPARQL service description", body), media_type="text/html; charset=utf-8")
-    return Response(graph_bytes(sorted(g), media), media_type=content_type(media))
+    prefixes = {"sd": str(SD), "formats": str(FORMATS), "void": str(VOID), "dcterms": "http://purl.org/dc/terms/"}
+    return Response(graph_bytes(sorted(g), media, prefixes), media_type=content_type(media))
 
 
 # ------------------------------------------------------------------ named queries

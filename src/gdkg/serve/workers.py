@@ -56,10 +56,14 @@ class Outcome:
     triples: list[tuple[Node, Node, Node]] = field(default_factory=list)
     truncated: bool = False
     seconds: float = 0.0
+    body: bytes | None = None  # the answer written as ``media`` (then rows/triples are dropped)
+    count: int = 0
 
 
-def execute(kg, sparql: str, bindings: Mapping[str, Node] | None, max_rows: int | None) -> Outcome:
-    """Run ``sparql`` on ``kg`` and gather at most ``max_rows`` rows/triples."""
+def execute(kg, sparql: str, bindings: Mapping[str, Node] | None, max_rows: int | None,
+            media: str | None = None) -> Outcome:
+    """Run ``sparql`` on ``kg`` and gather at most ``max_rows`` rows/triples; with ``media``,
+    write them in that format here (so only bytes travel back to the server)."""
     started = time.perf_counter()
     answer = kg.execute(sparql, bindings)
     outcome = Outcome(answer.form, list(answer.variables), boolean=answer.boolean)
@@ -71,6 +75,12 @@ def execute(kg, sparql: str, bindings: Mapping[str, Node] | None, max_rows: int 
                 outcome.truncated = True
                 break
             target.append(item)
+    outcome.count = len(target)
+    if media is not None:
+        from .formats import render
+
+        outcome.body = render(outcome, media)
+        outcome.rows, outcome.triples = [], []
     outcome.seconds = time.perf_counter() - started
     return outcome
 
@@ -95,11 +105,11 @@ def _worker_main(paths: list[str], conn, memory_mb: int | None) -> None:
     conn.send(("ready", len(kg)))
     while True:
         try:
-            sparql, bindings, max_rows = conn.recv()
+            sparql, bindings, max_rows, media = conn.recv()
         except (EOFError, OSError):
             return
         try:
-            conn.send(("ok", execute(kg, sparql, bindings, max_rows)))
+            conn.send(("ok", execute(kg, sparql, bindings, max_rows, media)))
         except MemoryError:
             conn.send(("error", (500, "the query needed more memory than a worker may use")))
         except SyntaxError as exc:  # the engine's parser: with line and column
@@ -179,7 +189,8 @@ class WorkerPool:
             return sorted(w.process.pid for w in self._all if w.process.pid)
 
     def run(self, sparql: str, bindings: Mapping[str, Node] | None = None, *,
-            timeout: float, max_rows: int | None = None, wait: float | None = None) -> Outcome:
+            timeout: float, max_rows: int | None = None, media: str | None = None,
+            wait: float | None = None) -> Outcome:
         """Run one query on a free worker; stop it after ``timeout`` seconds.
 
         Waits at most ``wait`` seconds (default: ``timeout``) for a free worker."""
@@ -189,7 +200,7 @@ class WorkerPool:
             raise PoolBusy("all query workers are busy; try again shortly") from None
         healthy = False
         try:
-            worker.conn.send((sparql, dict(bindings or {}), max_rows))
+            worker.conn.send((sparql, dict(bindings or {}), max_rows, media))
             if not worker.conn.poll(timeout):
                 raise QueryTimeout(timeout)
             try:
@@ -234,5 +245,6 @@ class WorkerPool:
 
 
 def default_workers() -> int:
-    """Two workers at least (one may be busy with a runaway query), at most four."""
-    return max(2, min(4, os.cpu_count() or 2))
+    """Three workers at least (one or two may be busy with runaway queries until their
+    timeout), at most four; each holds its own copy of the graph."""
+    return max(3, min(4, os.cpu_count() or 2))
