@@ -12,15 +12,21 @@ def labels(result, var: str) -> set[str]:
     return {str(row[var]) for row in result.rows}
 
 
-def test_every_query_has_a_header_and_runs(project, kg):
+def test_every_query_has_a_header_and_its_example_answers(project, kg):
     queries = named_queries(project)
-    assert len(queries) >= 8
+    assert len(queries) >= 25
     for name, query in queries.items():
         assert query.title and query.description, name
+        english, _, chinese = query.title.partition(" | ")
+        assert english and re.search(r"[\u4e00-\u9fff]", chinese), f"{name}: title needs 'English | 中文'"
         assert query.examples, f"{name}: no # example line"
-        for param in query.params:
+        for param, spec in query.specs.items():
             assert re.search(rf"\?{param}\b", query.text.split("\n", 1)[1]), (name, param)
-        run(kg, query)  # unbound parameters match anything; must not raise
+            assert spec.doc, (name, param)
+        required = {p for p, s in query.specs.items() if s.required}
+        params = query.example_params()
+        assert required <= set(params), f"{name}: the example leaves out a required parameter"
+        assert run(kg, query, params).rows, f"{name}: its example gives no rows"
 
 
 def test_shared_core_cities(project, kg):
@@ -53,9 +59,11 @@ def test_anchor_enterprises_of_refining(project, kg):
 
 
 def test_parameter_values_are_data_not_query_text(project, kg):
-    """A value that looks like SPARQL is bound as a literal and matches nothing."""
+    """A value that looks like SPARQL names no entity (an error), or is bound as a literal."""
     evil = '汽车" } UNION { ?s ?p ?o } #'
-    result = run(kg, named_queries(project)["shared-core-cities"], {"a": evil, "b": evil})
+    with pytest.raises(QueryError, match="names no strategic industry cluster.*did you mean 汽车"):
+        run(kg, named_queries(project)["shared-core-cities"], {"a": evil, "b": evil})
+    result = run(kg, named_queries(project)["city-actors"], {"city": "惠州", "category": evil})
     assert result.rows == []
 
 
@@ -73,6 +81,6 @@ def test_cli_query_formats(built, capsys):
     assert "Guangzhou" in out
     assert main([*root, "query", "shared-core-city"]) == 2
     err = capsys.readouterr().err
-    assert "no query named 'shared-core-city'" in err and "Did you mean: shared-core-cities?" in err
+    assert "no query named 'shared-core-city'" in err and "Did you mean: shared-core-cities" in err
     assert main([*root, "query", "--list"]) == 0
     assert "shared-core-cities" in capsys.readouterr().out

@@ -2,36 +2,82 @@
 
 Each .rq file starts with a comment header::
 
-    # title: Core cities shared by two clusters
+    # title: Cities that are core for two clusters | 两个集群共同的核心城市
     # description: Cities designated core (★★★) for both clusters.
-    # param: a — first cluster (IRI, zh or en label)
-    # param: b — second cluster
+    # param: a (gd:IndustryCluster, required) — first cluster (IRI, prefixed name or zh/en label)
+    # param: b (gd:IndustryCluster, required) — second cluster
     # example: gdkg query shared-core-cities --param a=汽车 --param b=新能源
 
-Parameters are bound as RDF terms (never pasted into the query text), so a
-value cannot change what the query does.
+A parameter's parenthesis gives what it takes and whether it is needed:
+
+- a class (``gd:City``, ``gd:IndustryCluster`` …): an entity of that class, named by
+  IRI, prefixed name or zh/en/alternative label; ``entity`` for any entity;
+  ``class`` for a class; ``text``, ``integer``, ``decimal`` or ``year`` for a literal;
+- ``required``, ``default VALUE``, or ``optional`` (unbound: the query matches all).
+
+A name that resolves to no entity is an error with the closest labels; a name of
+several entities lists them. Parameters are bound as RDF terms (never pasted into
+the query text), so a value cannot change what the query does.
 """
 
 from __future__ import annotations
 
 import difflib
 import re
+import shlex
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
-from .names import expand
 from .namespaces import PREFIXES
 from .project import Project
 from .store import KnowledgeGraph, QueryResult
 
 _HEADER = re.compile(r"^#\s*(title|description|param|example)\s*:\s*(.*)$")
+_CONTINUATION = re.compile(r"^#\s{2,}(\S.*)$")
+_PARAM = re.compile(r"^\??(?P<name>[A-Za-z_]\w*)\s*(?:\((?P<spec>[^)]*)\))?\s*(?:[—–-]+\s*(?P<doc>.*))?$")
+LITERAL_KINDS = {"text", "integer", "decimal", "year"}
+_XSD = PREFIXES["xsd"]
 
 
 class QueryError(Exception):
     """A named query that is missing, malformed, or given bad parameters."""
+
+
+@dataclass
+class Param:
+    """One ``# param:`` line: what the value must be, and whether it is needed."""
+
+    name: str
+    doc: str = ""
+    takes: str = "entity"  # a class (prefixed), entity, class, text, integer, decimal, year
+    required: bool = False
+    default: str | None = None
+
+    @classmethod
+    def parse(cls, line: str) -> Param:
+        match = _PARAM.match(line.strip())
+        if not match:
+            raise QueryError(f"cannot read parameter line {line!r}; expected "
+                             "'NAME (WHAT, required|default VALUE) — description'")
+        param = cls(match["name"], (match["doc"] or "").strip())
+        for part in (p.strip() for p in (match["spec"] or "").split(",")):
+            if part == "required":
+                param.required = True
+            elif part.startswith("default "):
+                param.default = part[len("default "):].strip()
+            elif part in ("optional", ""):
+                continue
+            else:
+                param.takes = part
+        return param
+
+    def usage(self) -> str:
+        need = "required" if self.required else (f"default {self.default}" if self.default
+                                                  else "optional: unbound matches all")
+        return f"{self.name} ({self.takes}; {need})"
 
 
 @dataclass
@@ -41,30 +87,80 @@ class NamedQuery:
     text: str
     title: str = ""
     description: str = ""
-    params: dict[str, str] = field(default_factory=dict)
+    params: dict[str, str] = field(default_factory=dict)  # name -> description
+    specs: dict[str, Param] = field(default_factory=dict)
     examples: list[str] = field(default_factory=list)
 
     @classmethod
     def read(cls, path: Path) -> NamedQuery:
-        text = path.read_text(encoding="utf-8")
-        query = cls(path.stem, path, text)
-        for line in text.splitlines():
+        data = path.read_bytes()
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            line = data.count(b"\n", 0, exc.start) + 1
+            raise QueryError(f"{path}:{line}: not UTF-8 (byte 0x{data[exc.start]:02x} at offset "
+                             f"{exc.start}); save the query as UTF-8") from None
+        return cls.parse(text, path)
+
+    @classmethod
+    def parse(cls, text: str, path: Path | str = "<query>") -> NamedQuery:
+        path = Path(path)
+        query = cls(path.stem, path, text.lstrip("\ufeff"))
+        last = None
+        for line in query.text.splitlines():
             if not line.startswith("#"):
                 if line.strip():
                     break
                 continue
             match = _HEADER.match(line)
             if not match:
+                more = _CONTINUATION.match(line)
+                if more and last is not None:
+                    last[1].append(more.group(1))
                 continue
-            key, value = match.groups()
+            last = (match.group(1), [match.group(2).strip()])
+            query._pending.append(last)
+        for key, parts in query._pending:
+            value = " ".join(p for p in parts if p)
             if key == "param":
-                name, _, doc = value.partition("—")
-                query.params[name.strip().lstrip("?")] = doc.strip()
+                spec = Param.parse(value)
+                query.specs[spec.name] = spec
+                query.params[spec.name] = spec.doc
             elif key == "example":
-                query.examples.append(value.strip())
+                query.examples.append(value)
             else:
                 setattr(query, key, (getattr(query, key) + " " + value).strip())
         return query
+
+    def __post_init__(self):
+        self._pending: list[tuple[str, list[str]]] = []
+
+    def example_params(self) -> dict[str, str]:
+        """The parameters of the first ``# example:`` call."""
+        if not self.examples:
+            return {}
+        words = shlex.split(self.examples[0])
+        return dict(w.partition("=")[::2] for prev, w in zip(words, words[1:], strict=False)
+                    if prev == "--param")
+
+    def help_text(self) -> str:
+        lines = [f"{self.name}: {self.title}", ""]
+        if self.description:
+            import textwrap
+
+            lines += textwrap.wrap(self.description, 88) + [""]
+        if self.specs:
+            lines.append("parameters (--param NAME=VALUE; a value may be an IRI, a prefixed name "
+                         "or a zh/en label):")
+            for spec in self.specs.values():
+                lines.append(f"  {spec.usage()}")
+                if spec.doc:
+                    lines.append(f"      {spec.doc}")
+        else:
+            lines.append("parameters: none")
+        if self.examples:
+            lines += ["", "examples:"] + [f"  {e}" for e in self.examples]
+        return "\n".join(lines) + "\n"
 
 
 def named_queries(project: Project) -> dict[str, NamedQuery]:
@@ -72,48 +168,90 @@ def named_queries(project: Project) -> dict[str, NamedQuery]:
 
 
 def get_query(project: Project, name: str) -> NamedQuery:
-    queries = named_queries(project)
-    if name in queries:
-        return queries[name]
-    close = difflib.get_close_matches(name, queries, n=3, cutoff=0.6)
+    path = project.queries_dir / f"{name}.rq"
+    if re.fullmatch(r"[\w.-]+", name) and path.is_file():
+        return NamedQuery.read(path)
+    names = [p.stem for p in sorted(project.queries_dir.glob("*.rq"))]
+    close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
     hint = f" Did you mean: {', '.join(close)}?" if close else ""
     raise QueryError(f"no query named {name!r} in {project.relative(project.queries_dir)}/.{hint} "
                      "List them with `gdkg query --list`.")
 
 
-_LOOKUP = """
-SELECT DISTINCT ?s WHERE {
-  { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l } UNION
-  { ?s <http://www.w3.org/2004/02/skos/core#altLabel> ?l } UNION
-  { ?s <http://www.w3.org/2004/02/skos/core#prefLabel> ?l }
-  FILTER(STR(?l) = STR(?name))
-}"""
+def _check_text(value: str, name: str) -> None:
+    try:
+        value.encode("utf-8")
+    except UnicodeEncodeError:
+        raise QueryError(f"parameter {name}: the value is not valid UTF-8 text") from None
+    if any(ord(ch) < 0x20 for ch in value):
+        raise QueryError(f"parameter {name}: the value holds a control character")
 
 
-def resolve_term(kg: KnowledgeGraph, value: str) -> Node:
-    """Turn a parameter value into an RDF term: an IRI, a prefixed name, or a label
-    (zh, en or alternative) that names exactly one entity; otherwise a literal."""
-    iri = expand(value)
-    if iri is not None:
-        return iri
-    rows = kg.query(_LOOKUP, {"name": Literal(value)}).rows
-    subjects = sorted({str(r["s"]) for r in rows if r["s"] is not None})
-    if len(subjects) == 1:
-        return URIRef(subjects[0])
-    if len(subjects) > 1:
-        raise QueryError(f"{value!r} names {len(subjects)} entities: {', '.join(subjects)}; "
-                         "pass the IRI instead")
-    if value.lstrip("-").replace(".", "", 1).isdigit():
-        return Literal(value, datatype=URIRef(PREFIXES["xsd"] + ("decimal" if "." in value else "integer")))
-    return Literal(value)
+def resolve_term(kg: KnowledgeGraph, value: str, spec: Param | None = None) -> Node:
+    """Turn a parameter value into an RDF term, as its ``# param:`` line says."""
+    from .label_search import AmbiguousName, NameNotFound, resolve_class, resolve_entity
+    from .names import expand
+
+    spec = spec or Param("value")
+    _check_text(value, spec.name)
+    takes = spec.takes
+    if takes in LITERAL_KINDS:
+        return _literal(value, takes, spec.name)
+    stripped = value.strip()
+    if stripped.startswith("<") or re.match(r"^[a-z][a-z0-9+.-]*://", stripped):
+        iri = stripped[1:-1] if stripped.startswith("<") and stripped.endswith(">") else stripped
+        bad = sorted({ch for ch in iri if ch in '<>"{}|^`\\ ' or ord(ch) < 0x20})
+        if bad:
+            raise QueryError(f"parameter {spec.name}: {value!r} is not a valid IRI (it holds "
+                             f"{' '.join(bad)}); pass an IRI without them, a prefixed name or a label")
+    try:
+        if takes == "class":
+            return URIRef(resolve_class(kg, value))
+        cls = None if takes == "entity" else str(expand(takes) or takes)
+        return resolve_entity(kg, value, cls, what=_what(kg, cls))
+    except (NameNotFound, AmbiguousName) as exc:
+        raise QueryError(f"parameter {spec.name}: {exc}") from None
+
+
+def _what(kg, cls: str | None) -> str:
+    if cls is None:
+        return "entity"
+    from .label_search import LabelIndex
+
+    index = LabelIndex.of(kg)
+    return f"{index.en.get(cls, cls.rsplit('#', 1)[-1]).lower()} ({index.zh.get(cls, '')})".replace(" ()", "")
+
+
+def _literal(value: str, takes: str, name: str) -> Literal:
+    patterns = {"integer": r"[+-]?\d+", "decimal": r"[+-]?(\d+(\.\d*)?|\.\d+)", "year": r"\d{4}"}
+    if takes == "text":
+        return Literal(value)
+    if not re.fullmatch(patterns[takes], value.strip()):
+        raise QueryError(f"parameter {name}: expected {'a' if takes != 'integer' else 'an'} {takes}, "
+                         f"got {value!r}")
+    datatype = {"integer": "integer", "decimal": "decimal", "year": "gYear"}[takes]
+    return Literal(value.strip(), datatype=URIRef(_XSD + datatype))
+
+
+def bindings(kg: KnowledgeGraph, query: NamedQuery, params: dict[str, str] | None = None
+             ) -> dict[str, Node]:
+    """Check the parameters against the query's header and resolve them to RDF terms."""
+    params = dict(params or {})
+    unknown = sorted(set(params) - set(query.specs))
+    if unknown:
+        raise QueryError(f"query {query.name!r} has no parameter {', '.join(unknown)}; "
+                         f"its parameters: {', '.join(query.specs) or 'none'}")
+    missing = [s.name for s in query.specs.values() if s.required and s.name not in params]
+    if missing:
+        example = f"; e.g. {query.examples[0]}" if query.examples else ""
+        raise QueryError(f"query {query.name!r} needs --param {', '.join(f'{m}=…' for m in missing)}"
+                         f"{example} (see `gdkg query {query.name} --help`)")
+    for spec in query.specs.values():
+        if spec.name not in params and spec.default is not None:
+            params[spec.name] = spec.default
+    return {name: resolve_term(kg, value, query.specs[name]) for name, value in params.items()}
 
 
 def run(kg: KnowledgeGraph, query: NamedQuery, params: dict[str, str] | None = None) -> QueryResult:
-    """Run a named query with parameters resolved to RDF terms."""
-    params = params or {}
-    unknown = sorted(set(params) - set(query.params))
-    if unknown:
-        raise QueryError(f"query {query.name!r} has no parameter {', '.join(unknown)}; "
-                         f"its parameters: {', '.join(query.params) or 'none'}")
-    bindings = {name: resolve_term(kg, value) for name, value in params.items()}
-    return kg.query(query.text, bindings)
+    """Run a named query (SELECT or ASK) with parameters resolved to RDF terms."""
+    return kg.query(query.text, bindings(kg, query, params))

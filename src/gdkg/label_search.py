@@ -1,0 +1,207 @@
+"""Find entities by name: zh/en labels and alternative labels, ranked.
+
+``search(text, type=None, *, limit=20, kg=None, project=None) -> list[Match]``
+    exact matches first, then labels that contain the text (or that the text
+    contains), then close spellings (difflib) — so "东翼" finds 沿海经济带东翼 and
+    "新能原" finds 新能源. ``type`` restricts to instances of a class (IRI, prefixed
+    name or the class's label, e.g. ``gd:City`` or 城市).
+
+``resolve_entity(kg, text, cls=None) -> URIRef``
+    one entity for a name a user typed, or :class:`NameNotFound` /
+    :class:`AmbiguousName` with the close labels or the candidates.
+
+The labels come from the graph with one SPARQL query and are kept per graph.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass, field
+
+from rdflib import URIRef
+
+from .names import expand, normalise
+
+
+class NameNotFound(ValueError):
+    def __init__(self, text: str, close: list[Match], what: str = "entity"):
+        self.text, self.close = text, close
+        hint = ""
+        if close:
+            hint = "; did you mean " + " or ".join(m.shown() for m in close) + "?"
+        super().__init__(f"{text!r} names no {what}{hint}")
+
+
+class AmbiguousName(ValueError):
+    def __init__(self, text: str, matches: list[Match]):
+        self.text, self.matches = text, matches
+        listed = "; ".join(m.shown() for m in matches)
+        super().__init__(f"{text!r} names {len(matches)} entities: {listed}; pass one of the IRIs")
+
+
+@dataclass
+class Match:
+    """One entity found by name."""
+
+    iri: str
+    zh: str | None
+    en: str | None
+    types: list[str]
+    matched: str = ""
+    how: str = ""  # exact | contains | close
+    score: float = 0.0
+
+    def label(self, lang: str = "zh") -> str:
+        return (self.zh if lang == "zh" else self.en) or self.zh or self.en or self.iri
+
+    def shown(self, lang: str = "zh") -> str:
+        from .namespaces import PREFIXES
+        from .serialize import _Compactor
+
+        return f"{self.label(lang)} ({_Compactor(PREFIXES).iri(self.iri)})"
+
+
+_LABELS = """
+SELECT ?s ?l ?p WHERE {
+  VALUES ?p { rdfs:label skos:altLabel skos:prefLabel }
+  ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l))
+}"""
+_TYPES = "SELECT ?s ?t WHERE { ?s a ?t . FILTER(isIRI(?s) && isIRI(?t)) }"
+
+
+@dataclass
+class LabelIndex:
+    """Every name of every entity in one graph."""
+
+    names: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # iri -> [(name, pred)]
+    zh: dict[str, str] = field(default_factory=dict)
+    en: dict[str, str] = field(default_factory=dict)
+    types: dict[str, set[str]] = field(default_factory=dict)
+    by_name: dict[str, set[str]] = field(default_factory=dict)  # normalised name -> iris
+
+    @classmethod
+    def of(cls, kg) -> LabelIndex:
+        index = getattr(kg, "_label_index", None)
+        if index is None:
+            index = cls()
+            for row in kg.query(_LABELS).rows:
+                iri, literal = str(row["s"]), row["l"]
+                text = str(literal)
+                index.names.setdefault(iri, []).append((text, str(row["p"])))
+                index.by_name.setdefault(normalise(text), set()).add(iri)
+                if str(row["p"]).endswith("#label"):
+                    lang = getattr(literal, "language", None)
+                    target = index.zh if lang == "zh" else index.en if lang == "en" else None
+                    if target is not None and text < target.get(iri, "\U0010ffff"):
+                        target[iri] = text
+            for row in kg.query(_TYPES).rows:
+                index.types.setdefault(str(row["s"]), set()).add(str(row["t"]))
+            kg._label_index = index
+        return index
+
+    def match(self, iri: str, matched: str = "", how: str = "", score: float = 0.0) -> Match:
+        return Match(iri, self.zh.get(iri), self.en.get(iri), _shown_types(self.types.get(iri, set())),
+                     matched, how, score)
+
+    def pool(self, cls: str | None) -> set[str]:
+        if cls is None:
+            return set(self.names)
+        return {iri for iri in self.names if cls in self.types.get(iri, ())}
+
+    def exists(self, iri: str) -> bool:
+        return iri in self.types or iri in self.names
+
+
+_GENERIC_TYPES = {"http://www.w3.org/2004/02/skos/core#Concept", "http://www.w3.org/ns/prov#Entity",
+                  "http://www.w3.org/2002/07/owl#Thing", "http://www.w3.org/2002/07/owl#NamedIndividual",
+                  "http://www.w3.org/2000/01/rdf-schema#Resource"}
+
+
+def _shown_types(types: set[str]) -> list[str]:
+    from .namespaces import PREFIXES
+    from .serialize import _Compactor
+
+    compact = _Compactor(PREFIXES)
+    specific = sorted(compact.iri(t) for t in types if t not in _GENERIC_TYPES)
+    gd = [t for t in specific if t.startswith("gd:")]
+    return gd or specific
+
+
+def ranked(index: LabelIndex, text: str, cls: str | None = None, limit: int = 20,
+           close_cutoff: float = 0.5) -> list[Match]:
+    wanted = normalise(text)
+    if not wanted:
+        return []
+    pool = index.pool(cls)
+    found: dict[str, Match] = {}
+
+    def offer(iri: str, name: str, how: str, score: float) -> None:
+        current = found.get(iri)
+        if current is None or score > current.score:
+            found[iri] = index.match(iri, name, how, score)
+
+    for iri in pool:
+        for name, predicate in index.names[iri]:
+            key = normalise(name)
+            is_label = predicate.endswith("#label")
+            if key == wanted:
+                offer(iri, name, "exact", 3.0 + (0.1 if is_label else 0))
+            elif wanted in key:
+                offer(iri, name, "contains", 2.0 + len(wanted) / len(key) + (0.05 if is_label else 0))
+            elif key in wanted and len(key) >= 2:
+                offer(iri, name, "contains", 1.5 + len(key) / len(wanted))
+    if not found:
+        spelled = {}
+        for iri in sorted(pool):
+            for name, _ in index.names[iri]:
+                spelled.setdefault(normalise(name), (iri, name))
+        for key in difflib.get_close_matches(wanted, list(spelled), n=limit, cutoff=close_cutoff):
+            iri, name = spelled[key]
+            offer(iri, name, "close", difflib.SequenceMatcher(None, wanted, key).ratio())
+    return sorted(found.values(), key=lambda m: (-m.score, m.label(), m.iri))[:limit]
+
+
+def resolve_class(kg, text: str) -> str:
+    """A class given as IRI, prefixed name or label (城市, City) → its IRI."""
+    index = LabelIndex.of(kg)
+    iri = expand(text)
+    classes = index.pool("http://www.w3.org/2002/07/owl#Class")
+    if iri is not None:
+        if str(iri) in classes:
+            return str(iri)
+        close = [index.match(c) for c in difflib.get_close_matches(str(iri), sorted(classes), n=3)]
+        raise NameNotFound(text, close, "class")
+    return str(resolve_entity(kg, text, "http://www.w3.org/2002/07/owl#Class", what="class"))
+
+
+def resolve_entity(kg, text: str, cls: str | None = None, what: str = "entity") -> URIRef:
+    """The one entity (of ``cls``) named by ``text``: an IRI, a prefixed name or a label."""
+    index = LabelIndex.of(kg)
+    iri = expand(text)
+    pool = index.pool(cls)
+    if iri is not None:
+        if str(iri) in pool or (cls is None and index.exists(str(iri))):
+            return iri
+        local = str(iri).rsplit("/", 1)[-1].rsplit("#", 1)[-1]
+        near = {i.rsplit("/", 1)[-1].rsplit("#", 1)[-1]: i for i in sorted(pool)}
+        close = [index.match(near[n]) for n in difflib.get_close_matches(local, list(near), n=3, cutoff=0.6)]
+        raise NameNotFound(text, close, what)
+    exact = sorted(i for i in index.by_name.get(normalise(text), ()) if i in pool)
+    if len(exact) == 1:
+        return URIRef(exact[0])
+    if len(exact) > 1:
+        raise AmbiguousName(text, [index.match(i) for i in exact])
+    candidates = ranked(index, text, cls, limit=5)
+    contains = [m for m in candidates if m.how == "contains"]
+    raise NameNotFound(text, (contains or candidates)[:3], what)
+
+
+def search(text: str, type: str | None = None, *, limit: int = 20, kg=None, project=None) -> list[Match]:
+    """Entities whose zh/en label or alternative label matches ``text``, best first."""
+    if kg is None:
+        from .project import Project
+        from .store import KnowledgeGraph
+
+        kg = KnowledgeGraph.open(project if project is not None else Project.find())
+    cls = resolve_class(kg, type) if type else None
+    return ranked(LabelIndex.of(kg), text, cls, limit)
