@@ -132,3 +132,5 @@ def gdkg_server(built):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    log = "".join(lines)
+    assert "Traceback" not in log, f"gdkg serve failed a request:\n{log}"  # no 500 went unnoticed

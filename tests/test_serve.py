@@ -306,9 +306,16 @@ def test_named_query_errors(gdkg_server):
     assert status == 404 and "shared-core-cities" in text
     status, _, text = get(gdkg_server, "/queries/shared-core-cities", {"a": "汽车", "bb": "新能源"})
     assert status == 400 and "bb" in text and "did you mean b" in text
-    # 生物医用材料 labels two entities in the graph: ambiguous, named with the parameter
-    status, _, text = get(gdkg_server, "/queries/subfield-cities", {"cluster": "生物医用材料"})
-    assert status == 400 and "cluster" in text and "2 entities" in text
+    # 生物医用材料 labels two entities in the graph (subfield-chain takes any entity): ambiguous
+    status, _, text = get(gdkg_server, "/queries/subfield-chain", {"subfield": "生物医用材料"})
+    assert status == 400 and "parameter subfield" in text and "生物医用材料" in text
+    # a name of nothing: 400 naming the parameter, with the closest cluster label (新能源)
+    status, _, text = get(gdkg_server, "/queries/subfield-cities", {"cluster": "新能原"})
+    assert status == 400 and "parameter cluster" in text and "新能源" in text
+    # a required parameter missing
+    status, _, text = get(gdkg_server, "/queries/shared-core-cities", {"a": "汽车"})
+    assert status == 400 and "needs the parameter b (gd:IndustryCluster; required)" in text
+    assert "/queries/shared-core-cities?a=" in text  # an example call
     status, _, text = get(gdkg_server, "/queries/..%2F..%2Fetc%2Fpasswd")
     assert status == 404
 

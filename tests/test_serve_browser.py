@@ -45,9 +45,17 @@ def browser():
 
 
 def wait_for(driver, condition, timeout=15):
+    """``condition`` once it holds; on a timeout the page's status line is in the message."""
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    return WebDriverWait(driver, timeout).until(condition)
+    try:
+        return WebDriverWait(driver, timeout).until(condition)
+    except TimeoutException:
+        status = driver.find_elements(By.ID, "status")
+        pytest.fail(f"timed out on {driver.current_url}; status line: "
+                    f"{status[0].text if status else '(none)'!r}")
 
 
 def test_named_query_with_parameters(browser, gdkg_server):
@@ -89,10 +97,10 @@ def test_bad_parameter_message_shown(browser, gdkg_server):
 
     browser.get(gdkg_server + "/#query=subfield-cities")
     field = wait_for(browser, lambda d: d.find_element(By.ID, "param-cluster"))
-    field.send_keys("生物医用材料")  # labels two entities: ambiguous
+    field.send_keys("新能原")  # a typo: names no cluster
     browser.find_element(By.ID, "run").click()
     status = wait_for(browser, lambda d: d.find_element(By.CSS_SELECTOR, "#status.error"))
-    assert "400" in status.text and "cluster" in status.text
+    assert "400" in status.text and "cluster" in status.text and "新能源" in status.text  # closest name
 
 
 def test_edited_query_runs_through_sparql_endpoint(browser, gdkg_server):

@@ -13,14 +13,15 @@ from __future__ import annotations
 import difflib
 import json
 import re
-from urllib.parse import parse_qs
+from urllib.parse import parse_qs, urlencode
 
 from anyio import to_thread
 from rdflib import RDF, BNode, Graph, Literal, Namespace, URIRef
 from starlette.requests import Request
 from starlette.responses import JSONResponse, PlainTextResponse, Response
 
-from ..query import QueryError, get_query, named_queries, resolve_term
+from ..query import QueryError, get_query, named_queries
+from ..query import bindings as query_bindings
 from ..sparql_safety import SparqlError, check
 from .formats import content_type, graph_bytes
 from .html import page
@@ -187,8 +188,8 @@ def query_catalogue(state) -> list[dict]:
     """The named queries with their header fields and text (for /queries and the page)."""
     items = []
     for name, nq in named_queries(state.project).items():
-        params = [{"name": p, "doc": doc, "required": bool(getattr(nq, "required", {}) and p in nq.required)}
-                  for p, doc in nq.params.items()]
+        params = [{"name": spec.name, "doc": spec.doc, "takes": spec.takes, "required": spec.required,
+                   "default": spec.default} for spec in nq.specs.values()]
         items.append({"name": name, "title": nq.title, "description": nq.description, "params": params,
                       "examples": nq.examples, "text": nq.text, "url": f"/queries/{name}"})
     return items
@@ -201,19 +202,22 @@ async def list_queries(request: Request) -> Response:
 def bind_parameters(kg, nq, params: dict[str, str]):
     """RDF terms for a named query's parameters, through query.py's resolution;
     an unknown, unresolvable or ambiguous one is an HttpError(400) naming it."""
-    unknown = sorted(set(params) - set(nq.params))
+    unknown = sorted(set(params) - set(nq.specs))
     if unknown:
-        close = {u: difflib.get_close_matches(u, nq.params, n=1) for u in unknown}
+        close = {u: difflib.get_close_matches(u, nq.specs, n=1) for u in unknown}
         hints = "; ".join(f"{u} (did you mean {c[0]}?)" if c else u for u, c in close.items())
         raise HttpError(400, f"query {nq.name!r} has no parameter {hints}; "
-                             f"its parameters: {', '.join(nq.params) or 'none'}")
-    bindings = {}
-    for name, value in params.items():
-        try:
-            bindings[name] = resolve_term(kg, value)
-        except (QueryError, ValueError) as exc:
-            raise HttpError(400, f"parameter {name}={value!r}: {exc}") from None
-    return bindings
+                             f"its parameters: {', '.join(nq.specs) or 'none'}")
+    missing = [spec for spec in nq.specs.values() if spec.required and spec.name not in params]
+    if missing:
+        example = nq.example_params()
+        hint = f"; e.g. /queries/{nq.name}?{urlencode(example)}" if example else ""
+        raise HttpError(400, f"query {nq.name!r} needs the parameter "
+                             f"{', '.join(spec.usage() for spec in missing)}{hint}")
+    try:
+        return query_bindings(kg, nq, params)
+    except (QueryError, ValueError) as exc:
+        raise HttpError(400, str(exc)) from None
 
 
 async def run_named(request: Request) -> Response:

@@ -11,13 +11,11 @@ that tries to gather everything dies alone instead of taking the machine.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import multiprocessing
 import os
 import queue
 import resource
 import signal
-import sys
 import threading
 import time
 from collections.abc import Mapping
@@ -86,10 +84,19 @@ def execute(kg, sparql: str, bindings: Mapping[str, Node] | None, max_rows: int 
 
 
 def _die_with_parent() -> None:
-    """Linux: have the kernel kill this worker when the server process goes away."""
-    if sys.platform.startswith("linux"):
-        with contextlib.suppress(Exception):
-            ctypes.CDLL("libc.so.6", use_errno=True).prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+    """End this worker soon after the server process goes away, even mid-query.
+
+    (Not PR_SET_PDEATHSIG: that fires when the *thread* that started the worker ends, and
+    replacement workers are started from short-lived threads.)"""
+    parent = os.getppid()
+
+    def watch() -> None:
+        while True:
+            time.sleep(1)
+            if os.getppid() != parent:
+                os._exit(0)
+
+    threading.Thread(target=watch, daemon=True, name="gdkg-worker-watchdog").start()
 
 
 def _worker_main(paths: list[str], conn, memory_mb: int | None) -> None:
@@ -194,13 +201,21 @@ class WorkerPool:
         """Run one query on a free worker; stop it after ``timeout`` seconds.
 
         Waits at most ``wait`` seconds (default: ``timeout``) for a free worker."""
-        try:
-            worker = self._idle.get(timeout=timeout if wait is None else wait)
-        except queue.Empty:
-            raise PoolBusy("all query workers are busy; try again shortly") from None
+        deadline = time.monotonic() + (timeout if wait is None else wait)
+        while True:
+            try:
+                worker = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            except queue.Empty:
+                raise PoolBusy("all query workers are busy; try again shortly") from None
+            if worker.process.is_alive():
+                try:
+                    worker.conn.send((sparql, dict(bindings or {}), max_rows, media))
+                    break
+                except OSError:
+                    pass
+            self._replace(worker)  # it died while idle: replace it, take the next one
         healthy = False
         try:
-            worker.conn.send((sparql, dict(bindings or {}), max_rows, media))
             if not worker.conn.poll(timeout):
                 raise QueryTimeout(timeout)
             try:

@@ -56,10 +56,11 @@ function selectQuery(name) {
   form.replaceChildren();
   for (const p of q.params) {
     const input = el("input", { name: p.name, id: "param-" + p.name, type: "text",
-                                placeholder: p.required ? "required" : "optional" });
+                                placeholder: p.required ? "required 必填" : (p.default ? "default " + p.default
+                                                                              : "optional 可选") });
     input.addEventListener("keydown", (event) => { if (event.key === "Enter") { event.preventDefault(); run(); } });
     form.append(el("label", { for: "param-" + p.name }, el("b", {}, p.name + " "), input,
-                   el("span", { class: "doc" }, p.doc)));
+                   el("span", { class: "doc" }, (p.takes ? "[" + p.takes + "] " : "") + p.doc)));
   }
   history.replaceState(null, "", "#query=" + encodeURIComponent(name));
   renderList();
