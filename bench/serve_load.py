@@ -1,7 +1,7 @@
 """Load benchmark of `gdkg serve`: concurrent clients running the named queries over loopback.
 
 Usage:  python bench/serve_load.py [--clients 20] [--seconds 30] [--max-requests 200000]
-                                   [--workers N] [--json]
+                                   [--workers N] [--only NAME ...] [--json]
 
 Starts `gdkg serve --port 0` (127.0.0.1, a free port) on a private copy of the project,
 then each of --clients threads sends GET /queries/NAME?params (the named queries in turn,
@@ -136,6 +136,8 @@ def main() -> int:
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--workers", type=int, default=0,
                         help="query workers of the server (default: its own)")
+    parser.add_argument("--only", action="append", default=[], metavar="NAME",
+                        help="only this named query (repeatable; default: all of them)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
     args = parser.parse_args()
 
@@ -147,7 +149,10 @@ def main() -> int:
             shutil.copytree(ROOT / "build", work / "build")  # reused if fresh, else rebuilt
         process, base = start_server(work, args.workers)
         try:
-            paths = request_paths(base)
+            paths = [p for p in request_paths(base)
+                     if not args.only or p.split("?")[0].rsplit("/", 1)[-1] in args.only]
+            if not paths:
+                raise SystemExit(f"no named query among {args.only}")
             time.sleep(0.5)
             before = rss_kib(process.pid)
             results: list = []

@@ -56,6 +56,7 @@ def test_accept_header_q_values():
     assert choose(offers, "application/json") == offers[0]  # plain JSON means SPARQL JSON here
     assert choose(offers, "text/csv;q=0, */*;q=0.1") == offers[0]  # q=0 refuses CSV
     assert choose(offers, "text/html", "csv") == "text/csv"  # format= wins
+    assert choose(offers, ";;;,,q=abc") == offers[0]  # no media range in it: as if absent
     with pytest.raises(NotAcceptable):
         choose(offers, "image/png")
     with pytest.raises(NotAcceptable):

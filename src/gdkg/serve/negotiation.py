@@ -43,7 +43,7 @@ def parse_accept(header: str | None) -> list[tuple[str, float]]:
     for position, part in enumerate((header or "").split(",")):
         fields = [f.strip() for f in part.split(";")]
         media = fields[0].lower()
-        if not media:
+        if "/" not in media:  # not a media range: ignore it (as if the client had not sent it)
             continue
         q = 1.0
         for param in fields[1:]:
