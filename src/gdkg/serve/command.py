@@ -49,7 +49,7 @@ def add_parsers(sub) -> None:
     p.add_argument("--max-body", type=int, default=1 << 20, metavar="BYTES",
                    help="refuse request bodies larger than this with 413 (default 1 MiB)")
     p.add_argument("--workers", type=int, default=0, metavar="N",
-                   help="query worker processes (default: 2 to 4 by CPU count)")
+                   help="query worker processes (default: 3, or 4 with 4 or more CPUs)")
     p.add_argument("--worker-memory", type=int, default=4096, metavar="MB",
                    help="address-space limit of each query worker (default 4096 MB; 0 = none)")
     p.add_argument("--allow-service", action="store_true",
