@@ -96,3 +96,49 @@ def network_source(built, kg):
     from gdkg.network import NetworkSource
 
     return NetworkSource(kg, built.project)
+
+
+@pytest.fixture(scope="session")
+def gdkg_server(built):
+    """`gdkg serve` in its own process on a free loopback port over the built copy (one for the
+    session: test_serve*.py share it); its base URL. Stopped, with its workers, at the end."""
+    import os
+    import re
+    import subprocess
+    import sys
+    import threading
+
+    pytest.importorskip("starlette", reason="gdkg serve needs the serve extra (starlette)")
+    pytest.importorskip("uvicorn", reason="gdkg serve needs the serve extra (uvicorn)")
+    command = [sys.executable, "-c", "import sys; from gdkg.cli import main; sys.exit(main())",
+               "--root", str(built.project.root), "serve", "--port", "0", "--timeout", "2",
+               "--max-rows", "1000", "--max-body", "65536", "--workers", "2"]
+    process = subprocess.Popen(command, stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, "PYTHONUNBUFFERED": "1"})
+    lines: list[str] = []
+    ready = threading.Event()
+
+    def read_stderr() -> None:
+        for line in process.stderr:
+            lines.append(line)
+            if "listening on" in line:
+                ready.set()
+        ready.set()
+
+    threading.Thread(target=read_stderr, daemon=True).start()
+    ready.wait(120)
+    found = next((re.search(r"http://(\S+?):(\d+)/", line) for line in lines if "listening on" in line), None)
+    if found is None:
+        process.kill()
+        raise RuntimeError("gdkg serve did not start:\n" + "".join(lines))
+    try:
+        yield f"http://{found.group(1)}:{found.group(2)}"
+    finally:
+        process.terminate()
+        try:
+            process.wait(10)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    log = "".join(lines)
+    assert "Traceback" not in log, f"gdkg serve failed a request:\n{log}"  # no 500 went unnoticed

@@ -29,6 +29,8 @@ examples:
   gdkg release -o dist/gdkg-0.1.0             versioned dataset bundle (Turtle, N-Triples, JSON-LD, VoID)
   gdkg diff dist/gdkg-0.1.0 build             what changed since a release
   gdkg prefixes                               the predeclared prefixes (city:, cluster:, fyp: …)
+  gdkg serve                                  SPARQL endpoint + query page on 127.0.0.1:8000
+  gdkg docs -o site/                          the ontology reference as HTML
 
 language: messages, summaries and labels are in English by default; --lang zh (on
 any command, before or after its name) or GDKG_LANG=zh switches to Chinese.
@@ -110,6 +112,9 @@ def _parser() -> argparse.ArgumentParser:
     from .tool_commands import add_tool_commands
 
     add_tool_commands(sub, _Formatter)
+    from .serve.command import add_parsers as add_serve_parsers  # gdkg serve, gdkg docs
+
+    add_serve_parsers(sub)
     _harmonise(parser)
     return parser
 
