@@ -77,6 +77,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "md", "json"], default="table")
     p.add_argument("--lang", choices=["zh", "en"], default="zh",
                    help="show IRIs as this language's label where one exists")
+    p.add_argument("--endpoint", metavar="URL",
+                   help="run on this SPARQL 1.1 endpoint instead of the local build (see gdkg publish)")
     p = sub.add_parser("stats", help="coverage report: per cluster sub-fields, cities, entities, "
                                      "figures, chain links; share of sourced facts",
                        formatter_class=_Formatter, epilog=textwrap.dedent("""\
@@ -88,7 +90,36 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="label language of the table")
 
     _add_data_commands(sub)
+    _add_publish_command(sub)
     return parser
+
+
+def _add_publish_command(sub) -> None:
+    p = sub.add_parser("publish", help="upload the built graph to a SPARQL server (Graph Store Protocol)",
+                       formatter_class=_Formatter, epilog=textwrap.dedent("""\
+        examples:
+          oxigraph serve --location store/ &          a local Oxigraph server
+          gdkg publish --endpoint http://127.0.0.1:7878/query
+          gdkg publish --endpoint http://127.0.0.1:7878/query --graph-per-source
+          gdkg query shared-core-cities --endpoint http://127.0.0.1:7878/query --param a=汽车 --param b=新能源
+        The asserted and inferred triples of build/ (rebuilt first if the sources
+        changed) go into the default graph, or with --graph-per-source into one named
+        graph per source document (https://w3id.org/gdkg/graph/<document-key>, plus
+        …/ontology and …/inferred; query such a server with its union-default-graph
+        option). Each graph is uploaded as a staging graph, then moved onto its
+        target in one update request: the target is never half-replaced.
+        exit status: 0 published, 2 the server is unreachable, refuses or answers an error"""))
+    p.add_argument("--endpoint", required=True, metavar="URL",
+                   help="the server's SPARQL query endpoint (Oxigraph: http://HOST:PORT/query)")
+    p.add_argument("--update-url", metavar="URL",
+                   help="its SPARQL Update endpoint (default: /update beside an Oxigraph /query, "
+                        "else the endpoint URL)")
+    p.add_argument("--store-url", metavar="URL",
+                   help="its Graph Store Protocol endpoint (default: /store beside an Oxigraph "
+                        "/query, else the endpoint URL)")
+    p.add_argument("--graph-per-source", action="store_true",
+                   help="one named graph per source document instead of the default graph")
+    p.add_argument("--graph", metavar="IRI", help="upload into this named graph instead of the default graph")
 
 
 def _add_data_commands(sub) -> None:

@@ -13,6 +13,7 @@ from rdflib import Literal, URIRef
 from .load import LoadError
 from .project import Project, ProjectNotFound
 from .query import QueryError
+from .remote_endpoint import EndpointError
 
 EXIT_OK, EXIT_NONCONFORMING, EXIT_UNUSABLE = 0, 1, 2
 
@@ -33,6 +34,8 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     except LoadError as exc:
         _err(str(exc))
     except QueryError as exc:
+        _err(str(exc))
+    except EndpointError as exc:
         _err(str(exc))
     except BrokenPipeError:  # e.g. `gdkg matrix | head`
         return EXIT_OK
@@ -73,7 +76,6 @@ def cmd_matrix(args, project: Project) -> int:
 
 def cmd_query(args, project: Project) -> int:
     from .query import NamedQuery, get_query, named_queries, run
-    from .store import KnowledgeGraph
 
     if args.list or (not args.name and not args.file):
         for name, query in named_queries(project).items():
@@ -100,7 +102,7 @@ def cmd_query(args, project: Project) -> int:
         query.params.update({name: "" for name in params})
     if missing and not args.file:
         print(f"note: unbound parameter(s) {', '.join(missing)} match anything", file=sys.stderr)
-    kg = KnowledgeGraph.open(project)
+    kg = _graph(args, project)
     try:
         result = run(kg, query, params)
     except SyntaxError as exc:
@@ -121,6 +123,17 @@ def cmd_query(args, project: Project) -> int:
     if args.format == "table":
         print(f"({len(result.rows)} rows)", file=sys.stderr)
     return EXIT_OK
+
+
+def _graph(args, project: Project):
+    """The local reasoned graph, or the SPARQL endpoint named by ``--endpoint``."""
+    from .store import KnowledgeGraph
+
+    if getattr(args, "endpoint", None):
+        from .remote_endpoint import Endpoint, RemoteGraph
+
+        return RemoteGraph(Endpoint.from_url(args.endpoint))
+    return KnowledgeGraph.open(project)
 
 
 _LABELS = """
@@ -281,4 +294,25 @@ def cmd_import(args, project: Project) -> int:
               f"add it with: gdkg add {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(result.turtle)
+    return EXIT_OK
+
+
+def cmd_publish(args, project: Project) -> int:
+    from .progress import stderr_timer
+    from .remote_endpoint import Endpoint, EndpointError, publish
+
+    try:
+        endpoint = Endpoint.from_url(args.endpoint, args.update_url, args.store_url)
+    except EndpointError as exc:
+        _err(str(exc))
+        return EXIT_UNUSABLE
+    try:
+        result = publish(project, endpoint, graph_per_source=args.graph_per_source, graph=args.graph,
+                         timer=stderr_timer())
+    except EndpointError as exc:
+        _err(f"{exc}; nothing on the server was replaced")
+        return EXIT_UNUSABLE
+    for graph, count in result.graphs.items():
+        print(f"{count:>8} triples -> {graph or 'the default graph'}")
+    print(f"published {result.triples} triples to {endpoint.store}")
     return EXIT_OK
