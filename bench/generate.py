@@ -168,8 +168,12 @@ def _write(path: Path, text: str) -> None:
 
 
 def generate(triples: int, out: Path, *, seed: int = 20261202, per_file: int = 50_000,
-             project: Project | None = None) -> tuple[int, list[Path]]:
-    """Write about ``triples`` synthetic triples into ``out``; returns (count, files)."""
+             start: int = 0, prefix: str = "synthetic", project: Project | None = None
+             ) -> tuple[int, list[Path]]:
+    """Write about ``triples`` synthetic triples into ``out``; returns (count, files).
+
+    Entities are numbered from ``start``, so a second call with another start (and
+    ``prefix``) adds new entities beside the first instead of repeating them."""
     project = project or Project.find(ROOT)
     vocab = Vocabulary.from_graph(KnowledgeGraph.open(project))
     if not (vocab.cities and vocab.subfields and vocab.roles and vocab.measures and vocab.units):
@@ -177,8 +181,8 @@ def generate(triples: int, out: Path, *, seed: int = 20261202, per_file: int = 5
     rng = random.Random(seed)
     out.mkdir(parents=True, exist_ok=True)
     files: list[Path] = []
-    count, i = 0, 0
-    chunk, chunk_count = [HEADER, SOURCE], 9
+    count, i = 0, start
+    chunk, chunk_count = ([HEADER, SOURCE], 9) if start == 0 else ([HEADER], 0)
     while count < triples:
         text, n = bundle(i, rng, vocab)
         chunk.append(text)
@@ -186,7 +190,7 @@ def generate(triples: int, out: Path, *, seed: int = 20261202, per_file: int = 5
         count += n
         i += 1
         if chunk_count >= per_file or count >= triples:
-            path = out / f"synthetic-{len(files) + 1:04d}.ttl"
+            path = out / f"{prefix}-{len(files) + 1:04d}.ttl"
             _write(path, "".join(chunk))
             files.append(path)
             chunk, chunk_count = [HEADER], 0
@@ -200,9 +204,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("-o", "--output", type=Path, required=True, help="directory for the Turtle files")
     parser.add_argument("--seed", type=int, default=20261202, help="random seed (default: fixed)")
     parser.add_argument("--per-file", type=int, default=50_000, help="triples per file at most (about)")
+    parser.add_argument("--start", type=int, default=0,
+                        help="number of the first entity (to add to an earlier generated set; the "
+                             "synthetic source document is written only when 0)")
+    parser.add_argument("--prefix", default="synthetic", help="file name prefix (default synthetic)")
     args = parser.parse_args(argv)
     start = time.perf_counter()
-    count, files = generate(args.triples, args.output, seed=args.seed, per_file=args.per_file)
+    count, files = generate(args.triples, args.output, seed=args.seed, per_file=args.per_file,
+                            start=args.start, prefix=args.prefix)
     print(f"wrote {count} triples in {len(files)} files to {args.output} "
           f"({time.perf_counter() - start:.1f} s)", file=sys.stderr)
     return 0

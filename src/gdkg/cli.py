@@ -115,6 +115,7 @@ def _parser() -> argparse.ArgumentParser:
     from .serve.command import add_parsers as add_serve_parsers  # gdkg serve, gdkg docs
 
     add_serve_parsers(sub)
+    _add_publish_command(sub)
     _harmonise(parser)
     return parser
 
@@ -139,6 +140,34 @@ def _harmonise(parser: argparse.ArgumentParser) -> None:
                 action.default = None
                 action.help = (f"{action.help or 'language'} (default: $GDKG_LANG, else "
                                f"{DEFAULT_LANG})")
+
+
+def _add_publish_command(sub) -> None:
+    p = sub.add_parser("publish", help="upload the built graph to a SPARQL server (Graph Store Protocol)",
+                       formatter_class=_Formatter, epilog=textwrap.dedent("""\
+        examples:
+          oxigraph serve --location store/ &          a local Oxigraph server
+          gdkg publish --endpoint http://127.0.0.1:7878/query
+          gdkg publish --endpoint http://127.0.0.1:7878/query --graph-per-source
+          gdkg query shared-core-cities --endpoint http://127.0.0.1:7878/query --param a=汽车 --param b=新能源
+        The asserted and inferred triples of build/ (rebuilt first if the sources
+        changed) go into the default graph, or with --graph-per-source into one named
+        graph per source document (https://w3id.org/gdkg/graph/<document-key>, plus
+        …/ontology and …/inferred; query such a server with its union-default-graph
+        option). Each graph is uploaded as a staging graph, then moved onto its
+        target in one update request: the target is never half-replaced.
+        exit status: 0 published, 2 the server is unreachable, refuses or answers an error"""))
+    p.add_argument("--endpoint", required=True, metavar="URL",
+                   help="the server's SPARQL query endpoint (Oxigraph: http://HOST:PORT/query)")
+    p.add_argument("--update-url", metavar="URL",
+                   help="its SPARQL Update endpoint (default: /update beside an Oxigraph /query, "
+                        "else the endpoint URL)")
+    p.add_argument("--store-url", metavar="URL",
+                   help="its Graph Store Protocol endpoint (default: /store beside an Oxigraph "
+                        "/query, else the endpoint URL)")
+    p.add_argument("--graph-per-source", action="store_true",
+                   help="one named graph per source document instead of the default graph")
+    p.add_argument("--graph", metavar="IRI", help="upload into this named graph instead of the default graph")
 
 
 def _add_data_commands(sub) -> None:

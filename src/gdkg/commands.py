@@ -10,6 +10,7 @@ import sys
 from .load import LoadError
 from .project import Project, ProjectNotFound
 from .query import QueryError
+from .remote_endpoint import EndpointError
 from .safe_io import OutputError
 from .validation.schema_guard import DataChangesOntology
 
@@ -45,6 +46,8 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
     except DataChangesOntology as exc:  # data/ttl/ carries ontology axioms: does not conform
         print(exc.render(getattr(args, "lang", "en")), file=sys.stderr)
         return EXIT_NONCONFORMING
+    except EndpointError as exc:
+        _err(str(exc))
     except BrokenPipeError:  # e.g. `gdkg matrix | head`
         return EXIT_OK
     except KeyboardInterrupt:
@@ -285,4 +288,25 @@ def cmd_import(args, project: Project) -> int:
               f"add it with: gdkg add {args.output}", file=sys.stderr)
     else:
         sys.stdout.write(result.turtle)
+    return EXIT_OK
+
+
+def cmd_publish(args, project: Project) -> int:
+    from .progress import stderr_timer
+    from .remote_endpoint import Endpoint, EndpointError, publish
+
+    try:
+        endpoint = Endpoint.from_url(args.endpoint, args.update_url, args.store_url)
+    except EndpointError as exc:
+        _err(str(exc))
+        return EXIT_UNUSABLE
+    try:
+        result = publish(project, endpoint, graph_per_source=args.graph_per_source, graph=args.graph,
+                         timer=stderr_timer())
+    except EndpointError as exc:
+        _err(f"{exc}; nothing on the server was replaced")
+        return EXIT_UNUSABLE
+    for graph, count in result.graphs.items():
+        print(f"{count:>8} triples -> {graph or 'the default graph'}")
+    print(f"published {result.triples} triples to {endpoint.store}")
     return EXIT_OK

@@ -66,6 +66,8 @@ def add_parsers(sub, formatter) -> None:
     p.add_argument("--iris", action="store_true", help="table/md: show IRIs, not labels")
     p.add_argument("--timeout", type=float, default=60, metavar="S",
                    help="stop the query after S seconds (default 60; 0 = no limit)")
+    p.add_argument("--endpoint", metavar="URL",
+                   help="run on this SPARQL 1.1 endpoint instead of the local build (see gdkg publish)")
     p.set_defaults(handler=cmd_query, parser=p)
 
     p = sub.add_parser("describe", help="everything the graph states about one entity, with sources",
@@ -214,9 +216,9 @@ def _adhoc_param(name: str, value: str, param_class):
 
 def _run_and_print(args, project, query, params) -> int:
     from .query import QueryError, bindings
+    from .remote_endpoint import open_graph_for
     from .sparql_results import normalise_format
     from .sparql_safety import check, run_with_timeout
-    from .store import KnowledgeGraph
 
     form = check(query.text)  # refuse updates/SERVICE and report syntax before loading anything
     fmt = args.format or ("ttl" if form in ("CONSTRUCT", "DESCRIBE") else "table")
@@ -231,7 +233,7 @@ def _run_and_print(args, project, query, params) -> int:
         spec = query.specs.get(name)
         if spec is not None and spec.takes == "text" and len(value) >= 2 and value[0] == value[-1] in "\"'":
             params[name] = value[1:-1]
-    kg = KnowledgeGraph.open(project)
+    kg = open_graph_for(args.endpoint, project)  # local, or a SPARQL server (--endpoint)
     bound = bindings(kg, query, params)
     timeout = args.timeout if args.timeout and args.timeout > 0 else None
     answer = run_with_timeout(kg, query.text, bound, timeout=timeout)

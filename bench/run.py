@@ -1,0 +1,253 @@
+"""The scale benchmark: every stage, named query and export at several graph sizes.
+
+    python bench/run.py                               # sizes 10k, 100k, 1M synthetic triples
+    python bench/run.py --sizes 100000 --runs 1       # one size, quick
+    python bench/run.py --plain-bound 0               # skip the plain rdflib+owlrl+pySHACL path
+
+For each size a private copy of the project gets that many synthetic triples
+(bench/generate.py) beside the bundled data, and then, each in a fresh process:
+  - `gdkg build` cold: wall time, per-stage times, peak memory (RSS of the process
+    and its children);
+  - a later command's first answer (`gdkg query`, time to its first line of output);
+  - every named query (median of --runs, in one process on the opened store,
+    with the parameters of the query's first example) on each store;
+  - `gdkg validate` of a new file of 1,000 synthetic entities;
+  - `gdkg export --graph city` where the command exists;
+  - the plain path (rdflib parse → owlrl → pySHACL, bench/build.py's script) when it
+    finishes within --plain-bound seconds, else "> bound".
+It writes bench/results/<date>.json and .md and prints the markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import json
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+BENCH = Path(__file__).resolve().parent
+ROOT = BENCH.parent
+sys.path.insert(0, str(BENCH))
+sys.path.insert(0, str(ROOT / "src"))
+
+import build as build_bench  # noqa: E402  (bench/build.py: copy_project, stages, PLAIN)
+import generate  # noqa: E402
+
+#: the targets of issue 12 on the 1 M-triple graph (seconds, or GB for memory)
+TARGETS = {"load": 10, "reason": 30, "validate": 30, "build (wall)": 90, "peak memory (GB)": 3,
+           "first answer": 0.5, "named query (median)": 1, "validate 1,000 entities": 2,
+           "export city": 5}
+
+_MEASURED = r"""
+import json, resource, subprocess, sys, time
+start = time.perf_counter()
+done = subprocess.run(sys.argv[1:], capture_output=True, text=True)
+wall = time.perf_counter() - start
+peak_kb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(json.dumps({"wall": wall, "peak_kb": peak_kb, "code": done.returncode,
+                  "stdout": done.stdout[-20000:], "stderr": done.stderr[-4000:]}))
+"""
+
+_QUERIES = r"""
+import json, shlex, statistics, sys, time
+from gdkg.project import Project
+from gdkg.query import named_queries, run
+from gdkg.store import KnowledgeGraph
+project = Project.find(sys.argv[1]); runs = int(sys.argv[2]); store = sys.argv[3]
+try:
+    kg = KnowledgeGraph.open(project, store=store)
+except TypeError:  # a KnowledgeGraph without the store option
+    if store != "oxigraph":
+        print(json.dumps({"error": "this gdkg has no --store option"})); sys.exit()
+    kg = KnowledgeGraph.open(project)
+out = {}
+for name, query in named_queries(project).items():
+    params = {}
+    words = shlex.split(query.examples[0]) if query.examples else []
+    for flag, value in zip(words, words[1:]):
+        if flag == "--param":
+            key, _, text = value.partition("=")
+            params[key] = text
+    times, rows = [], 0
+    try:
+        for _ in range(runs):
+            t = time.perf_counter(); result = run(kg, query, params); times.append(time.perf_counter() - t)
+            rows = len(result.rows)
+        out[name] = {"median": statistics.median(times), "rows": rows}
+    except Exception as exc:  # a query that needs a parameter its example does not give
+        out[name] = {"error": f"{type(exc).__name__}: {exc}"[:200]}
+print(json.dumps(out))
+"""
+
+
+def _gdkg() -> str:
+    return str(Path(sys.executable).with_name("gdkg"))
+
+
+def measured(*command: str, cwd: Path, timeout: float | None = None) -> dict:
+    """Run ``command`` in a fresh process: wall time, peak RSS of it and its children, output."""
+    try:
+        done = subprocess.run([sys.executable, "-c", _MEASURED, *command], cwd=cwd, capture_output=True,
+                              text=True, timeout=timeout, check=True)
+    except subprocess.TimeoutExpired:
+        return {"timeout": timeout}
+    return json.loads(done.stdout)
+
+
+def first_answer(*command: str, cwd: Path) -> float:
+    """Seconds from the start of ``command`` to its first line of output."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL)
+    assert process.stdout is not None
+    process.stdout.readline()
+    seconds = time.perf_counter() - start
+    process.stdout.read()
+    process.wait()
+    return seconds
+
+
+def _example_command(project_root: Path) -> list[str]:
+    from gdkg.project import Project
+    from gdkg.query import named_queries
+
+    for name, query in named_queries(Project(project_root)).items():
+        if query.examples:
+            words = shlex.split(query.examples[0])
+            if words[:2] == ["gdkg", "query"]:
+                return words[1:] + ["--format", "csv"]
+        if not query.params:
+            return ["query", name, "--format", "csv"]
+    return ["stats"]
+
+
+def bench_size(size: int, runs: int, stores: list[str], plain_bound: float, tmp: Path) -> dict:
+    work = build_bench.copy_project(tmp / f"size-{size}")
+    started = time.perf_counter()
+    generated, files = generate.generate(size, work / "data/ttl/bench")
+    result: dict = {"synthetic triples": generated, "files": len(files),
+                    "generate (s)": round(time.perf_counter() - started, 2)}
+    print(f"size {size}: generated {generated} triples in {len(files)} files", flush=True)
+
+    build = measured(_gdkg(), "build", "--quiet", "--force", cwd=work)
+    result["build (wall)"] = build["wall"]
+    result["build exit"] = build["code"]
+    result["peak memory (GB)"] = build["peak_kb"] / 1024 / 1024
+    result["stages"] = build_bench.stages(build["stdout"])
+    manifest = json.loads((work / "build/manifest.json").read_text(encoding="utf-8"))
+    result["asserted"], result["inferred"] = manifest["asserted"], manifest["inferred"]
+    print(f"  build {build['wall']:.1f} s, peak {result['peak memory (GB)']:.2f} GB", flush=True)
+
+    command = [_gdkg(), *_example_command(work)]
+    result["first answer"] = statistics.median(first_answer(*command, cwd=work) for _ in range(runs))
+    result["queries"] = {}
+    for store in stores:
+        done = subprocess.run([sys.executable, "-c", _QUERIES, str(work), str(runs), store], cwd=work,
+                              capture_output=True, text=True, check=False)
+        result["queries"][store] = json.loads(done.stdout) if done.returncode == 0 else {
+            "error": done.stderr[-500:]}
+    print(f"  first answer {result['first answer']:.2f} s; queries on {', '.join(stores)}", flush=True)
+
+    new = tmp / f"new-{size}"  # about 1,000 entities (enterprises, projects, platforms, figures …)
+    generate.generate(8_000, new, start=10_000_000, prefix="new")
+    validate = measured(_gdkg(), "validate", *map(str, sorted(new.glob("*.ttl"))), cwd=work)
+    result["validate 1,000 entities"] = validate["wall"]
+    result["validate exit"] = validate["code"]
+
+    export = measured(_gdkg(), "export", "--graph", "city", "--format", "gexf", "-o",
+                      str(tmp / f"city-{size}.gexf"), cwd=work)
+    result["export city"] = export["wall"] if export["code"] == 0 else None
+
+    if plain_bound > 0:
+        plain = measured(sys.executable, "-c", build_bench.PLAIN, str(work), cwd=work, timeout=plain_bound)
+        if "timeout" in plain:
+            result["plain path"] = f"> {plain_bound:g} s"
+        else:
+            result["plain path"] = json.loads(plain["stdout"])["times"]
+            result["plain peak memory (GB)"] = plain["peak_kb"] / 1024 / 1024
+    return result
+
+
+def _stage(result: dict, prefix: str) -> float | None:
+    return next((s for name, s in result["stages"].items() if name.startswith(prefix)), None)
+
+
+def markdown(results: dict[str, dict]) -> str:
+    def cell(value, unit: str = "s") -> str:
+        if value is None:
+            return "–"
+        if isinstance(value, str):
+            return value
+        return f"{value:.2f} {unit}".strip()
+
+    sizes = list(results)
+    lines = ["| measurement | " + " | ".join(f"{int(s):,} synthetic" for s in sizes) + " | 1 M target |",
+             "|---|" + "---|" * (len(sizes) + 1)]
+    rows = [
+        ("asserted + inferred triples", lambda r: f"{r['asserted']:,} + {r['inferred']:,}", ""),
+        ("load", lambda r: cell(_stage(r, "load")), TARGETS["load"]),
+        ("reason", lambda r: cell(_stage(r, "reason")), TARGETS["reason"]),
+        ("validate (SHACL)", lambda r: cell(_stage(r, "validate")), TARGETS["validate"]),
+        ("build (wall)", lambda r: cell(r["build (wall)"]), TARGETS["build (wall)"]),
+        ("peak memory", lambda r: cell(r["peak memory (GB)"], "GB"), f"{TARGETS['peak memory (GB)']} GB"),
+        ("first answer", lambda r: cell(r["first answer"]), TARGETS["first answer"]),
+        ("validate 1,000 new entities", lambda r: cell(r["validate 1,000 entities"]),
+         TARGETS["validate 1,000 entities"]),
+        ("export --graph city", lambda r: cell(r["export city"]), TARGETS["export city"]),
+    ]
+    for name, value, target in rows:
+        target_text = target if isinstance(target, str) else f"≤ {target} s"
+        lines.append(f"| {name} | " + " | ".join(value(results[s]) for s in sizes) + f" | {target_text} |")
+    stores = sorted({store for r in results.values() for store in r["queries"]})
+    for store in stores:
+        def slowest(r, store=store):
+            timings = [q["median"] for q in r["queries"].get(store, {}).values() if "median" in q]
+            return cell(max(timings)) if timings else "–"
+        lines.append(f"| slowest named query ({store}) | " + " | ".join(slowest(results[s]) for s in sizes)
+                     + f" | ≤ {TARGETS['named query (median)']} s |")
+    def plain(r) -> str:
+        value = r.get("plain path")
+        return value if isinstance(value, str) or value is None else cell(value.get("total"))
+
+    lines.append("| plain rdflib + owlrl + pySHACL | " + " | ".join(plain(results[s]) for s in sizes)
+                 + " | |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0],
+                                     formatter_class=argparse.RawDescriptionHelpFormatter,
+                                     epilog="\n".join(__doc__.split("\n\n")[1:]))
+    parser.add_argument("--sizes", default="10000,100000,1000000",
+                        help="synthetic triples to add, comma-separated (default 10000,100000,1000000)")
+    parser.add_argument("--runs", type=int, default=3, help="runs per query and first answer (median)")
+    parser.add_argument("--stores", default="oxigraph,memory", help="stores to run the named queries on")
+    parser.add_argument("--plain-bound", type=float, default=600,
+                        help="seconds the plain path may take before it is reported as '> bound' (0: skip)")
+    parser.add_argument("--out", type=Path, default=BENCH / "results", help="where the results go")
+    args = parser.parse_args(argv)
+    sizes = [int(s) for s in args.sizes.split(",") if s]
+    stores = [s for s in args.stores.split(",") if s]
+    print(f"gdkg scale benchmark — {os.cpu_count()} cores, Python {sys.version.split()[0]}", flush=True)
+    results: dict[str, dict] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            results[str(size)] = bench_size(size, args.runs, stores, args.plain_bound, Path(tmp))
+    table = markdown(results)
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.date.today().isoformat()
+    (args.out / f"{stamp}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
+                                            encoding="utf-8")
+    (args.out / f"{stamp}.md").write_text(table, encoding="utf-8")
+    print("\n" + table)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
