@@ -58,6 +58,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--lang", dest="global_lang", choices=LANGS, default=None,
                         help=f"language of messages and labels for every command "
                              f"(default: $GDKG_LANG, else {DEFAULT_LANG})")
+    parser.add_argument("--store", choices=["oxigraph", "memory"], default=None,
+                        help="SPARQL engine for queries: oxigraph (default; build/'s on-disk store) "
+                             "or memory (rdflib's, the fallback without pyoxigraph); or $GDKG_STORE")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("build", help="load, reason (OWL RL), validate (SHACL) and write build/",
@@ -287,6 +290,12 @@ def main(argv: list[str] | None = None) -> int:
               file=sys.stderr)
         return 2
     args.lang = getattr(args, "lang", None) or args.global_lang or env_lang or DEFAULT_LANG
+    env_store = os.environ.get("GDKG_STORE") or None
+    if env_store is not None and env_store not in ("oxigraph", "memory"):
+        print(f"gdkg: error: GDKG_STORE={env_store!r}: expected oxigraph or memory", file=sys.stderr)
+        return 2
+    if args.store:
+        os.environ["GDKG_STORE"] = args.store  # KnowledgeGraph.open reads it (so do child processes)
     from . import language
 
     language.current = args.lang

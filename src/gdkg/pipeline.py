@@ -30,6 +30,7 @@ from .manifest import (  # noqa: F401 (is_fresh: re-exported)
     read_manifest,
 )
 from .namespaces import GD
+from .persistent_store import remove_other_stores, store_name, write_store
 from .progress import Timer
 from .project import Project
 from .reason import Engine, available_engine, closure
@@ -127,6 +128,9 @@ def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> B
         outputs["validation.txt"] = report_text(report, project)
         outputs["validation.json"] = report.to_json()
         encoded = {name: text.encode("utf-8") for name, text in outputs.items()}
+        # the on-disk store later commands open read-only (listed in the manifest like the
+        # other files, so the cache checks cover it)
+        store_records = write_store(out, input_hash, [encoded["asserted.nt"], encoded["inferred.nt"]])
         manifest = {
             "gdkg_version": __version__,
             "input_hash": input_hash,
@@ -136,7 +140,9 @@ def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> B
             "instances": instances,
             "conforms": report.conforms,
             "results": dict(report.counts()),
-            "files": {name: file_record(data) for name, data in sorted(encoded.items())},
+            "files": {**{name: file_record(data) for name, data in sorted(encoded.items())},
+                      **store_records},
+            "store": store_name(input_hash) if store_records else None,
         }
         encoded[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
                              + "\n").encode("utf-8")
@@ -144,6 +150,7 @@ def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> B
         # writing (a full disk) leaves the previous build as it was
         write_all_atomic([(out / name, data) for name, data in encoded.items()],
                          {out / name: project.relative(out / name) for name in encoded})
+        remove_other_stores(out, manifest["store"])
     return BuildResult(project, input_hash, len(asserted), len(inferred), instances, report,
                        timer, reasoner, manifest=manifest)
 

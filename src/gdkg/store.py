@@ -8,6 +8,7 @@ rdflib terms, so callers do not care which engine answered.
 
 from __future__ import annotations
 
+import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
@@ -87,6 +88,15 @@ class Answer:
 
 
 _OPENED: dict[tuple, KnowledgeGraph] = {}
+STORES = ("oxigraph", "memory")
+
+
+def default_store() -> str:
+    """``$GDKG_STORE`` if set, else Oxigraph where pyoxigraph is installed, else rdflib's."""
+    chosen = os.environ.get("GDKG_STORE")
+    if chosen:
+        return chosen
+    return "oxigraph" if pyoxigraph is not None else "memory"
 
 
 class KnowledgeGraph:
@@ -94,13 +104,23 @@ class KnowledgeGraph:
 
     Read-only: :meth:`open` hands out one shared instance per unchanged build/."""
 
-    def __init__(self, paths: list[Path]):
+    def __init__(self, paths: list[Path], store: str | None = None, *, opened=None):
+        """The triples of the N-Triples ``paths`` in ``store`` ("oxigraph", an in-memory
+        Oxigraph store; "memory", rdflib's), or the already ``opened`` Oxigraph store."""
         self.paths = paths
-        if pyoxigraph is not None:
+        self.store = store = store or default_store()
+        if store not in STORES:
+            raise ValueError(f"unknown store {store!r}; use {' or '.join(STORES)}")
+        if store == "oxigraph" and pyoxigraph is None:
+            raise ValueError("the oxigraph store needs pyoxigraph, which is not installed; "
+                             "use --store memory")
+        self._graph = None
+        if opened is not None:
+            self._store = opened
+        elif store == "oxigraph":
             self._store = pyoxigraph.Store()
             for path in paths:
                 self._store.bulk_load(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)
-            self._graph = None
         else:
             self._store = None
             self._graph = Graph()
@@ -109,25 +129,36 @@ class KnowledgeGraph:
 
     @classmethod
     def open(cls, project: Project | None = None, *, build_if_stale: bool = True,
-             timer=None) -> KnowledgeGraph:
-        """The reasoned graph of ``project``; rebuilds first when the sources changed."""
-        from .manifest import is_fresh
+             timer=None, store: str | None = None) -> KnowledgeGraph:
+        """The reasoned graph of ``project``; rebuilds first when the sources changed.
+
+        With the oxigraph store (the default) it opens build/'s on-disk store read-only
+        when the build wrote one, else loads build/'s N-Triples into memory; ``store=
+        "memory"`` (``--store memory``, ``$GDKG_STORE``) uses rdflib's store instead."""
+        from .manifest import is_fresh, read_manifest
+        from .persistent_store import open_store, store_files
 
         project = project or Project.find()
+        store = store or default_store()
+        manifest = read_manifest(project) or {}
         # the files opened here are checked against the manifest's SHA-256, the rest by size
-        if not is_fresh(project, check_hashes=("asserted.nt", "inferred.nt")):
+        opened = store_files(manifest) if store == "oxigraph" else ()
+        checked = opened or ("asserted.nt", "inferred.nt")
+        if not is_fresh(project, check_hashes=checked):
             if not build_if_stale:
                 raise RuntimeError("build/ is missing or stale; run `gdkg build`")
             from .pipeline import build
             from .progress import stderr_timer
 
             build(project, timer=timer or stderr_timer())
+            manifest = read_manifest(project) or {}
         out = project.build_dir
         paths = [out / "asserted.nt", out / "inferred.nt"]
-        key = tuple((str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+        key = (store, *((str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for p in paths))
         graph = _OPENED.get(key)
-        if graph is None:  # the same unchanged build/ is loaded once per process
-            graph = cls(paths)
+        if graph is None:  # the same unchanged build/ is opened once per process
+            disk = open_store(out, manifest) if store == "oxigraph" else None
+            graph = cls(paths, store, opened=disk)
             _OPENED.clear()
             _OPENED[key] = graph
         return graph
