@@ -84,3 +84,17 @@ def test_cli_query_formats(built, capsys):
     assert "no query named 'shared-core-city'" in err and "Did you mean: shared-core-cities" in err
     assert main([*root, "query", "--list"]) == 0
     assert "shared-core-cities" in capsys.readouterr().out
+
+
+def test_parameter_types_name_classes_of_the_graph(project, kg):
+    """A # param line's class (gd:City …) is a class the ontology defines, so names resolve."""
+    from gdkg.label_search import LabelIndex
+    from gdkg.names import expand
+    from gdkg.query import LITERAL_KINDS
+
+    classes = LabelIndex.of(kg).pool("http://www.w3.org/2002/07/owl#Class")
+    for name, query in named_queries(project).items():
+        for spec in query.specs.values():
+            if spec.takes in LITERAL_KINDS or spec.takes in ("entity", "class"):
+                continue
+            assert str(expand(spec.takes)) in classes, (name, spec.name, spec.takes)

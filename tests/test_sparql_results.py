@@ -125,3 +125,20 @@ def test_formats_and_media_types():
     assert normalise_format("application/n-triples", "DESCRIBE") == "nt"
     with pytest.raises(ValueError, match="can be written as turtle, nt, json-ld"):
         normalise_format("csv", "CONSTRUCT")
+
+
+@pytest.mark.parametrize(("accept", "form", "expected"), [
+    (None, "SELECT", "json"),
+    ("*/*", "CONSTRUCT", "turtle"),
+    ("application/sparql-results+xml", "SELECT", "xml"),
+    ("text/csv;q=0.5, text/tab-separated-values", "SELECT", "tsv"),
+    ("application/n-triples, text/turtle;q=0.9", "DESCRIBE", "nt"),
+    ("text/*", "SELECT", "csv"),
+    ("application/json", "ASK", "json"),
+    ("text/turtle", "SELECT", None),  # a SELECT has no Turtle form: 406
+    ("text/csv;q=0, application/xml", "SELECT", "xml"),
+])
+def test_content_negotiation(accept, form, expected):
+    from gdkg.sparql_results import format_for_accept
+
+    assert format_for_accept(accept, form) == expected

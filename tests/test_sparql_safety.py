@@ -105,7 +105,7 @@ def test_timeouts_in_threads_do_not_block_each_other(kg):
 
     def runaway():
         try:
-            list(run_with_timeout(kg, "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f }", timeout=3).rows)
+            list(run_with_timeout(kg, "SELECT (COUNT(*) AS ?n) { ?a ?b ?c . ?d ?e ?f }", timeout=1.5).rows)
         except QueryTimeout as exc:
             errors.append(exc)
 

@@ -20,6 +20,7 @@ _EXPORTS = {
     "KnowledgeGraph": "store", "QueryResult": "store",
     "LoadError": "load", "Matrix": "layout_matrix", "matrix": "layout_matrix",
     "Project": "project", "stats": "coverage",
+    "describe": "entity_description", "search": "label_search",
 }
 
 

@@ -14,6 +14,8 @@ examples:
   gdkg matrix --kind emerging --format csv    附件 1 table from the graph
   gdkg query --list                           the named queries
   gdkg query shared-core-cities --param a=汽车 --param b=新能源
+  gdkg describe 深圳                           every statement about an entity, with sources
+  gdkg search 机器人                           entities by name (exact, contained, close)
   gdkg stats --format json                    coverage per cluster
   gdkg validate new.ttl                       check new data against the graph and shapes
   gdkg add new.ttl                            validate, then put it into data/ttl/added/
@@ -64,21 +66,9 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--format", choices=["table", "csv", "md"], default="table")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="label language")
 
-    p = sub.add_parser("query", help="run a named SPARQL query from queries/",
-                       formatter_class=_Formatter, epilog=textwrap.dedent("""\
-        examples:
-          gdkg query --list
-          gdkg query cluster-city-matrix --param kind=gd:PillarIndustryCluster --format csv
-          gdkg query --file my.rq
-        parameters take an IRI, a prefixed name (city:guangzhou) or a zh/en label (广州)."""))
-    p.add_argument("name", nargs="?", help="query name (file name without .rq)")
-    p.add_argument("--list", action="store_true", help="list the named queries")
-    p.add_argument("--file", help="run the SPARQL in this file instead of a named query")
-    p.add_argument("--param", action="append", default=[], metavar="NAME=VALUE",
-                   help="bind a parameter (repeatable)")
-    p.add_argument("--format", choices=["table", "csv", "md", "json"], default="table")
-    p.add_argument("--lang", choices=["zh", "en"], default="zh",
-                   help="show IRIs as this language's label where one exists")
+    from .query_cli import add_parsers as add_query_parsers
+
+    add_query_parsers(sub, _Formatter)  # query, describe, search
     p = sub.add_parser("stats", help="coverage report: per cluster sub-fields, cities, entities, "
                                      "figures, chain links; share of sourced facts",
                        formatter_class=_Formatter, epilog=textwrap.dedent("""\

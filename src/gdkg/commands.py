@@ -8,8 +8,6 @@ import json
 import sys
 from pathlib import Path
 
-from rdflib import Literal, URIRef
-
 from .load import LoadError
 from .project import Project, ProjectNotFound
 from .query import QueryError
@@ -69,78 +67,6 @@ def cmd_matrix(args, project: Project) -> int:
     table = matrix(args.kind, project=project)
     sys.stdout.write(table.render(args.format, args.lang))
     return EXIT_NONCONFORMING if table.mismatches() else EXIT_OK
-
-
-def cmd_query(args, project: Project) -> int:
-    from .query import NamedQuery, get_query, named_queries, run
-    from .store import KnowledgeGraph
-
-    if args.list or (not args.name and not args.file):
-        for name, query in named_queries(project).items():
-            params = " ".join(f"--param {p}=…" for p in query.params)
-            print(f"{name}  {params}".rstrip())
-            if query.title:
-                print(f"    {query.title}")
-        return EXIT_OK
-    if args.file:
-        path = Path(args.file)
-        if not path.is_file():
-            raise QueryError(f"{args.file}: no such file")
-        query = NamedQuery.read(path)
-    else:
-        query = get_query(project, args.name)
-    params = {}
-    for item in args.param:
-        name, sep, value = item.partition("=")
-        if not sep:
-            raise QueryError(f"--param {item!r}: expected NAME=VALUE")
-        params[name.strip()] = value
-    missing = [p for p in query.params if p not in params]
-    if args.file:
-        query.params.update({name: "" for name in params})
-    if missing and not args.file:
-        print(f"note: unbound parameter(s) {', '.join(missing)} match anything", file=sys.stderr)
-    kg = KnowledgeGraph.open(project)
-    try:
-        result = run(kg, query, params)
-    except SyntaxError as exc:
-        raise QueryError(f"{query.path}: SPARQL syntax error: {exc}") from None
-    if result.boolean is not None:
-        print("true" if result.boolean else "false")
-        return EXIT_OK
-    labels = _labels(kg, result.rows, args.lang)
-    show = lambda term: _show(term, labels)  # noqa: E731
-    if args.format == "json":
-        rows = [{k: (None if v is None else str(v)) for k, v in row.items()} for row in result.rows]
-        print(json.dumps({"variables": result.variables, "rows": rows}, ensure_ascii=False, indent=2))
-        return EXIT_OK
-    from .tables import render
-
-    sys.stdout.write(render(result.variables, [[show(r[v]) for v in result.variables]
-                                               for r in result.rows], args.format))
-    if args.format == "table":
-        print(f"({len(result.rows)} rows)", file=sys.stderr)
-    return EXIT_OK
-
-
-_LABELS = """
-SELECT ?s ?l WHERE { ?s <http://www.w3.org/2000/01/rdf-schema#label> ?l FILTER(LANG(?l) = ?lang) }"""
-
-
-def _labels(kg, rows, lang: str) -> dict[str, str]:
-    wanted = {str(v) for row in rows for v in row.values() if isinstance(v, URIRef)}
-    if not wanted:
-        return {}
-    found = kg.query(_LABELS, {"lang": Literal(lang)}).rows
-    return {str(r["s"]): str(r["l"]) for r in found if str(r["s"]) in wanted}
-
-
-def _show(term, labels: dict[str, str]) -> str:
-    if term is None:
-        return ""
-    if isinstance(term, URIRef):
-        return labels.get(str(term), str(term))
-    return str(term)
 
 
 def cmd_stats(args, project: Project) -> int:

@@ -69,6 +69,33 @@ SELECT ?s ?l ?p WHERE {
 _TYPES = "SELECT ?s ?t WHERE { ?s a ?t . FILTER(isIRI(?s) && isIRI(?t)) }"
 
 
+def _label_rows(kg):
+    """(iri, text, language, predicate) of every name; straight from Oxigraph when it is the
+    engine (no rdflib terms built: this runs before the first row of every `gdkg query`)."""
+    from .namespaces import PREFIXES
+
+    store = getattr(kg, "_store", None)
+    if store is not None:
+        for solution in store.query(_LABELS, prefixes=PREFIXES):
+            literal = solution["l"]
+            yield solution["s"].value, literal.value, literal.language, solution["p"].value
+        return
+    for row in kg.query(_LABELS).rows:
+        yield str(row["s"]), str(row["l"]), getattr(row["l"], "language", None), str(row["p"])
+
+
+def _type_rows(kg):
+    from .namespaces import PREFIXES
+
+    store = getattr(kg, "_store", None)
+    if store is not None:
+        for solution in store.query(_TYPES, prefixes=PREFIXES):
+            yield solution["s"].value, solution["t"].value
+        return
+    for row in kg.query(_TYPES).rows:
+        yield str(row["s"]), str(row["t"])
+
+
 @dataclass
 class LabelIndex:
     """Every name of every entity in one graph."""
@@ -84,18 +111,15 @@ class LabelIndex:
         index = getattr(kg, "_label_index", None)
         if index is None:
             index = cls()
-            for row in kg.query(_LABELS).rows:
-                iri, literal = str(row["s"]), row["l"]
-                text = str(literal)
-                index.names.setdefault(iri, []).append((text, str(row["p"])))
+            for iri, text, lang, predicate in _label_rows(kg):
+                index.names.setdefault(iri, []).append((text, predicate))
                 index.by_name.setdefault(normalise(text), set()).add(iri)
-                if str(row["p"]).endswith("#label"):
-                    lang = getattr(literal, "language", None)
+                if predicate.endswith("#label"):
                     target = index.zh if lang == "zh" else index.en if lang == "en" else None
                     if target is not None and text < target.get(iri, "\U0010ffff"):
                         target[iri] = text
-            for row in kg.query(_TYPES).rows:
-                index.types.setdefault(str(row["s"]), set()).add(str(row["t"]))
+            for iri, cls_iri in _type_rows(kg):
+                index.types.setdefault(iri, set()).add(cls_iri)
             kg._label_index = index
         return index
 
@@ -127,6 +151,19 @@ def _shown_types(types: set[str]) -> list[str]:
     return gd or specific
 
 
+_GD = "https://w3id.org/gdkg/ontology#"
+#: what people look for first: clusters, places, sub-fields … before qualified nodes
+_TYPE_WEIGHT = {"IndustryCluster": 0.4, "City": 0.35, "Zone": 0.3, "SubField": 0.3, "KeyDirection": 0.25,
+                "FutureIndustry": 0.2, "Place": 0.15, "Enterprise": 0.2, "GovernmentDepartment": 0.2,
+                "Project": 0.15, "Platform": 0.15, "Task": 0.1, "DocumentSection": 0.05,
+                "CitySpecialisation": -0.3, "ChainLink": -0.3, "Designation": -0.3, "Figure": -0.2}
+
+
+def _weight(types: set[str]) -> float:
+    weights = [w for name, w in _TYPE_WEIGHT.items() if _GD + name in types]
+    return min(weights) if any(w < 0 for w in weights) else max(weights, default=0.0)
+
+
 def ranked(index: LabelIndex, text: str, cls: str | None = None, limit: int = 20,
            close_cutoff: float = 0.5) -> list[Match]:
     wanted = normalise(text)
@@ -136,6 +173,7 @@ def ranked(index: LabelIndex, text: str, cls: str | None = None, limit: int = 20
     found: dict[str, Match] = {}
 
     def offer(iri: str, name: str, how: str, score: float) -> None:
+        score += _weight(index.types.get(iri, set()))
         current = found.get(iri)
         if current is None or score > current.score:
             found[iri] = index.match(iri, name, how, score)

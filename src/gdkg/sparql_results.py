@@ -33,6 +33,10 @@ streaming HTTP response):
 ``media_type(fmt) -> str``, ``normalise_format(fmt, form) -> str``
     the media type of a format; a format name or alias (``ttl``, ``srj``, a media
     type) checked against the query form, raising ``ValueError`` with the choices.
+``format_for_accept(accept, form) -> str | None``
+    content negotiation: the best format for an HTTP ``Accept`` header (q-values and
+    ``type/*`` honoured) and a query form; the form's default (json / turtle) for
+    ``*/*`` or no header; None when nothing acceptable can be written (a 406).
 """
 
 from __future__ import annotations
@@ -82,6 +86,40 @@ def normalise_format(fmt: str, form: str) -> str:
     if name not in allowed:
         raise ValueError(f"a {form} answer can be written as {', '.join(allowed)}, not {fmt!r}")
     return name
+
+
+def format_for_accept(accept: str | None, form: str) -> str | None:
+    """The format to answer an HTTP ``Accept`` header with (see the module docstring)."""
+    graph = form in ("CONSTRUCT", "DESCRIBE")
+    allowed = GRAPH_FORMATS if graph else SELECT_FORMATS
+    default = "turtle" if graph else "json"
+    if not accept or not accept.strip():
+        return default
+    choices = []
+    for position, part in enumerate(accept.split(",")):
+        media, *options = [p.strip() for p in part.split(";")]
+        quality = 1.0
+        for option in options:
+            if option.startswith("q="):
+                try:
+                    quality = float(option[2:])
+                except ValueError:
+                    quality = 0.0
+        choices.append((-quality, position, media.lower()))
+    for negative_quality, _, media in sorted(choices):
+        if negative_quality == 0:
+            continue
+        if media in ("*/*", ""):
+            return default
+        name = ALIASES.get(media)
+        if name in allowed:
+            return name
+        if media.endswith("/*"):
+            family = media[:-1]
+            for candidate, candidate_media in allowed.items():
+                if candidate_media.startswith(family):
+                    return candidate
+    return None
 
 
 # ------------------------------------------------------------------ SELECT / ASK
@@ -224,11 +262,26 @@ def graph_chunks(triples: Iterable[tuple[Node, Node, Node]], fmt: str, *,
     fmt = normalise_format(fmt, "CONSTRUCT")
     if sort:
         triples = sorted(set(triples), key=lambda t: tuple(nt_term(x) for x in t))
+        prefixes = _used_prefixes(triples, prefixes)
     if fmt == "nt":
         return (f"{nt_term(s)} {nt_term(p)} {nt_term(o)} .\n" for s, p, o in triples)
     if fmt == "turtle":
         return _turtle(triples, prefixes)
     return _json_ld(triples, prefixes)
+
+
+def _used_prefixes(triples, prefixes: dict[str, str]) -> dict[str, str]:
+    """The prefixes the (gathered) triples need, so a sorted Turtle file lists only those."""
+    from .serialize import _Compactor
+
+    compact = _Compactor(prefixes)
+    for triple in triples:
+        for term in triple:
+            if isinstance(term, URIRef):
+                compact.iri(str(term))
+            elif isinstance(term, Literal) and term.datatype is not None:
+                compact.iri(str(term.datatype))
+    return {name: iri for name, iri in prefixes.items() if name in compact.used}
 
 
 def _turtle(triples, prefixes) -> Iterator[str]:

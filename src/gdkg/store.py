@@ -86,8 +86,13 @@ class Answer:
         return QueryResult(self.variables, list(self.rows), self.boolean)
 
 
+_OPENED: dict[tuple, KnowledgeGraph] = {}
+
+
 class KnowledgeGraph:
-    """Asserted + inferred triples, queryable with SPARQL 1.1."""
+    """Asserted + inferred triples, queryable with SPARQL 1.1.
+
+    Read-only: :meth:`open` hands out one shared instance per unchanged build/."""
 
     def __init__(self, paths: list[Path]):
         self.paths = paths
@@ -117,7 +122,14 @@ class KnowledgeGraph:
 
             build(project, timer=timer or stderr_timer())
         out = project.build_dir
-        return cls([out / "asserted.nt", out / "inferred.nt"])
+        paths = [out / "asserted.nt", out / "inferred.nt"]
+        key = tuple((str(p.resolve()), p.stat().st_mtime_ns, p.stat().st_size) for p in paths)
+        graph = _OPENED.get(key)
+        if graph is None:  # the same unchanged build/ is loaded once per process
+            graph = cls(paths)
+            _OPENED.clear()
+            _OPENED[key] = graph
+        return graph
 
     def __len__(self) -> int:
         if self._store is not None:
