@@ -139,7 +139,11 @@ def test_entity_page(browser, gdkg_server):
     browser.get(gdkg_server + "/id/city/shenzhen")
     assert browser.find_element(By.TAG_NAME, "h1").text == "深圳 / Shenzhen"
     links = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "table.statements a")}
-    assert gdkg_server + "/id/cluster/automobiles" in links or any("/id/designation/" in h for h in links)
+    # neighbours are links: a cluster it is core for (附件 1: 汽车 ★★★ in 深圳) and its designations
+    assert gdkg_server + "/id/cluster/automobiles" in links
+    assert any(h.startswith(gdkg_server + "/id/designation/") for h in links)
+    sources = browser.find_elements(By.XPATH, "//th[contains(., 'source')]")
+    assert sources  # statements carry the source of each neighbour
     # the page's own stylesheet is loaded (it sets the body margin to 0)
     assert browser.execute_script("return getComputedStyle(document.body).margin") == "0px"
 
