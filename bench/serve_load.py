@@ -178,6 +178,10 @@ def main() -> int:
     statuses = Counter(str(r[1]) for r in results)
     errors = {k: v for k, v in statuses.items() if k != "200"}
     per_query = Counter(r[2] for r in results)
+    by_query: dict[str, list[float]] = {}
+    for seconds, _status, path in results:
+        by_query.setdefault(path, []).append(seconds)
+    slowest = sorted(((statistics.median(v) * 1000, k) for k, v in by_query.items()), reverse=True)[:5]
     figures = {
         "clients": args.clients, "seconds": round(elapsed, 2), "named_queries": len(paths),
         "requests": len(results), "throughput_per_s": round(len(results) / elapsed, 1),
@@ -189,6 +193,7 @@ def main() -> int:
         "errors": sum(errors.values()), "errors_by_status": errors,
         "server_rss_mib": {"before": round(before / 1024, 1), "after": round(after / 1024, 1)},
         "requests_per_query": dict(sorted(per_query.items())),
+        "slowest_median_ms": {path: round(ms, 1) for ms, path in slowest},
         "cpus": os.cpu_count(),
     }
     if args.json:
@@ -201,6 +206,8 @@ def main() -> int:
         print(f"  latency    p50 {lat['p50']} ms  p90 {lat['p90']} ms  p99 {lat['p99']} ms  "
               f"max {lat['max']} ms")
         print(f"  errors     {figures['errors']} {errors or ''}")
+        print("  slowest    " + ", ".join(f"{p.rsplit('/', 1)[-1]} {ms} ms"
+                                          for p, ms in figures["slowest_median_ms"].items()))
         print(f"  server RSS {figures['server_rss_mib']['before']} MiB before, "
               f"{figures['server_rss_mib']['after']} MiB after (server + query workers)")
     return 1 if errors else 0

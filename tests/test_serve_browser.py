@@ -8,8 +8,11 @@ is ★★★★ (core) in each of them, so shared-core-cities a=汽车 b=新能�
 
 from __future__ import annotations
 
+import csv
+import io
 import shutil
 import tempfile
+from pathlib import Path
 
 import pytest
 
@@ -30,18 +33,24 @@ def browser():
     from selenium.webdriver.chrome.service import Service
 
     profile = tempfile.mkdtemp(prefix="gdkg-chromium-")
+    downloads = tempfile.mkdtemp(prefix="gdkg-downloads-")
     options = Options()
+    options.add_experimental_option("prefs", {"download.default_directory": downloads,
+                                              "download.prompt_for_download": False})
     options.binary_location = CHROMIUM
     for flag in FLAGS:
         options.add_argument(flag)
     options.add_argument(f"--user-data-dir={profile}")
     driver = webdriver.Chrome(service=Service(executable_path=DRIVER), options=options)
     driver.set_page_load_timeout(30)
+    driver.execute_cdp_cmd("Page.setDownloadBehavior", {"behavior": "allow", "downloadPath": downloads})
+    driver.downloads = downloads
     try:
         yield driver
     finally:
         driver.quit()
         shutil.rmtree(profile, ignore_errors=True)
+        shutil.rmtree(downloads, ignore_errors=True)
 
 
 def wait_for(driver, condition, timeout=15):
@@ -90,6 +99,13 @@ def test_named_query_with_parameters(browser, gdkg_server):
     first_column = "#result-table tbody tr td:first-child"
     cells = [td.text for td in browser.find_elements(By.CSS_SELECTOR, first_column)]
     assert cells == ["Guangzhou", "Shenzhen", "Foshan"]
+    # download the rows as CSV: the W3C CSV of the same three rows
+    browser.find_element(By.ID, "download-csv").click()
+    target = Path(browser.downloads) / "shared-core-cities.csv"
+    wait_for(browser, lambda d: target.is_file() and target.stat().st_size > 0)
+    rows = list(csv.DictReader(io.StringIO(target.read_text(encoding="utf-8"))))
+    assert [r["cityZh"] for r in rows] == ["广州", "深圳", "佛山"]
+    assert rows[0]["city"] == "https://w3id.org/gdkg/id/city/guangzhou"
 
 
 def test_bad_parameter_message_shown(browser, gdkg_server):
@@ -123,7 +139,11 @@ def test_entity_page(browser, gdkg_server):
     browser.get(gdkg_server + "/id/city/shenzhen")
     assert browser.find_element(By.TAG_NAME, "h1").text == "深圳 / Shenzhen"
     links = {a.get_attribute("href") for a in browser.find_elements(By.CSS_SELECTOR, "table.statements a")}
-    assert gdkg_server + "/id/cluster/automobiles" in links or any("/id/designation/" in h for h in links)
+    # neighbours are links: a cluster it is core for (附件 1: 汽车 ★★★ in 深圳) and its designations
+    assert gdkg_server + "/id/cluster/automobiles" in links
+    assert any(h.startswith(gdkg_server + "/id/designation/") for h in links)
+    sources = browser.find_elements(By.XPATH, "//th[contains(., 'source')]")
+    assert sources  # statements carry the source of each neighbour
     # the page's own stylesheet is loaded (it sets the body margin to 0)
     assert browser.execute_script("return getComputedStyle(document.body).margin") == "0px"
 
