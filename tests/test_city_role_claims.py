@@ -1,7 +1,8 @@
 """City-role claims (gd:CityRoleClaim) against the sources, read by hand.
 
 For each cluster below, the expected (city or region, role) pairs of one source section were
-written from the text of /work/shared/seeds (000 = 2020 Opinions summary, 003 = 2025 feature),
+written from the text of /work/shared/seeds (000 = 2020 Opinions summary, 001 = 14th FYP,
+003 = 2025 feature),
 never by running the query; the comment above each entry says where it is printed and which
 words give the role. Roles: core 核心, node 节点/支撑/配套/各具特色/紧密联动, engine
 引擎/龙头/头部/引领, base 基地, agglomeration 集聚区/产业带/聚集带/产业集群, key 以…为重点.
@@ -23,6 +24,7 @@ SELECT ?place ?role WHERE {
 ID = "https://w3id.org/gdkg/id/"
 OPN = ID + "source/opinion-2020-summary/"
 NEWS = ID + "source/gd-hq-dev-2025-news/"
+FYP = ID + "source/mfg-plan-14th-fyp/"
 ROLE = {"core": "CoreRole", "node": "NodeRole", "engine": "EngineRole", "base": "BaseRole",
         "agglomeration": "AgglomerationRole", "key": "KeyRole"}
 
@@ -110,6 +112,40 @@ EXPECTED: dict[tuple[str, str], set[tuple[str, str]]] = {
     # 003 "安全应急与环保产业集群", second paragraph: 广州、深圳、佛山、江门 为核心.
     ("safety-emergency-environment", NEWS + "cluster-safety-emergency-environment"):
         pairs("core", "guangzhou shenzhen foshan jiangmen"),
+    # 000 (一)1: strengthen the 珠江东岸 electronics belt; 粤东粤西粤北 build supporting industries.
+    ("electronic-information", OPN + "pillar-1"):
+        pairs("agglomeration", "place:pearl-river-east-bank-electronics-belt")
+        | pairs("node", "place:eastern-western-northern-guangdong"),
+    # 001 ch.3 2 (绿色石化 text): 粤东、粤西两翼 supply upstream materials, 珠三角 downstream processing.
+    ("green-petrochemicals", FYP + "ch3-cluster-2"):
+        pairs("base", "place:coastal-east-wing place:coastal-west-wing place:prd-core"),
+    # 000 (一)7: 广州、深圳 (中国软件名城) lead; 珠海、佛山、惠州、东莞、云浮 distinctive software.
+    ("software-information-services", OPN + "pillar-7"):
+        pairs("engine", "guangzhou shenzhen") | pairs("node", "zhuhai foshan huizhou dongguan yunfu"),
+    # 001 专栏7 item 1: 广州、深圳 to lead the whole province's software industry (a cluster-level role
+    # inside a box).
+    ("software-information-services", FYP + "box-7-item-1"): pairs("engine", "guangzhou shenzhen"),
+    # 000 (一)8: 珠三角核心区 with its own emphases; 沿海经济带 and 北部生态发展区 supporting.
+    ("ultra-hd-video-display", OPN + "pillar-8"):
+        pairs("core", "place:prd-core") | pairs("node", "place:coastal-belt place:northern-ecological"),
+    # 000 (一)9: seven 创新集聚区, 广州 … 中山.
+    ("biomedicine-health", OPN + "pillar-9"):
+        pairs("agglomeration", "guangzhou shenzhen zhuhai foshan huizhou dongguan zhongshan"),
+    # 000 (二)2: eight 全国高端装备制造重要基地; 001 ch.3 12: the 珠江西岸 equipment belt.
+    ("high-end-equipment", OPN + "emerging-2"):
+        pairs("base", "guangzhou shenzhen zhuhai foshan dongguan zhongshan jiangmen yangjiang"),
+    ("high-end-equipment", FYP + "ch3-cluster-12"):
+        pairs("agglomeration", "place:pearl-river-west-bank-equipment-belt"),
+    # 000 (二)4: 广州、深圳、珠海、佛山、东莞 集聚区; 003: institutes in 深圳、广州、东莞.
+    ("blockchain-quantum", OPN + "emerging-4"):
+        pairs("agglomeration", "guangzhou shenzhen zhuhai foshan dongguan"),
+    ("blockchain-quantum", NEWS + "cluster-blockchain-quantum"): pairs("node", "shenzhen guangzhou dongguan"),
+    # 000 (二)5: nine 集聚区 (广州 … 潮州); 003: 广州、深圳、东莞 fairly complete clusters.
+    ("frontier-materials", OPN + "emerging-5"):
+        pairs("agglomeration", "guangzhou shenzhen zhuhai foshan shaoguan dongguan zhanjiang qingyuan "
+                               "chaozhou"),
+    ("frontier-materials", NEWS + "cluster-frontier-materials"):
+        pairs("agglomeration", "guangzhou shenzhen dongguan"),
     # 000 (二)10: 珠三角 core; 粤东、粤北 driven by it.
     ("precision-instruments", OPN + "emerging-10"):
         pairs("core", "place:prd-core") | pairs("node", "place:coastal-east-wing place:northern-ecological"),
@@ -177,3 +213,12 @@ def test_claims_cite_sections_of_000_001_or_003(kg):
         }""")
     assert {row["document"].rsplit("/", 1)[1] for row in rows} <= {
         "opinion-2020-summary", "mfg-plan-14th-fyp", "gd-hq-dev-2025-news"}
+
+
+def test_every_claim_in_the_graph_was_read_from_the_text(kg):
+    rows = select(kg, """
+        SELECT DISTINCT ?cluster ?section WHERE {
+            ?claim a gd:CityRoleClaim ; gd:roleCluster ?cluster ; prov:wasDerivedFrom ?section }""")
+    found = {(row["cluster"].rsplit("/", 1)[1], row["section"]) for row in rows}
+    assert found == set(EXPECTED), (f"claims not checked here: {sorted(found - set(EXPECTED))}; "
+                                    f"expected but absent: {sorted(set(EXPECTED) - found)}")
