@@ -688,6 +688,7 @@ def test_kill_at_every_step_of_a_multi_file_add_leaves_old_or_new(project, tmp_p
             seen["new"] += 1
     assert k > 8  # journal, directories, five staged files, journal, renames …
     assert seen["old"] >= 4 and seen["new"] >= 4, seen
+    print(f"kill points: {k - 1}, old state after {seen['old']}, new state after {seen['new']}")
 
 
 def test_killed_cli_add_is_completed_or_rolled_back_by_the_next_command(proj, tmp_path):

@@ -254,5 +254,8 @@ def recover(project: Project, quiet: bool = False) -> str | None:
 
 
 def pending(project: Project) -> bool:
-    """True when a journal is waiting for :func:`recover` (cheap: one stat)."""
-    return os.path.lexists(journal_path(project))
+    """True when a journal (or a half-written one) is waiting for :func:`recover`; cheap.
+    (Temporary files under data/ttl/ are only made while a journal exists.)"""
+    if os.path.lexists(journal_path(project)):
+        return True
+    return any(project.root.glob(f".{JOURNAL}.*.tmp"))

@@ -189,6 +189,8 @@ def report_text(report: ValidationReport, project: Project | None = None,
         value = ""
         if result.value is not None:
             rendered = compact.iri(result.value) if result.value.startswith("http") else result.value
+            if len(rendered) > 200:  # a literal may be 1,000,000 characters long
+                rendered = f"{rendered[:200]}… ({len(rendered):,} characters)"
             value = f" (value {rendered})"
         message = iri.sub(lambda m: compact.iri(m.group(0)), result.message(lang))
         lines.append(f"  [{result.severity}]{path}: {message}{value}")

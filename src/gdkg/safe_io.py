@@ -113,7 +113,7 @@ def read_bounded(source: str | os.PathLike[str], max_bytes: int, timeout: float 
         if kind:
             raise LoadError(shown, f"is {kind}, not a regular file")
         os.set_blocking(fd, True)
-        data = _read_fd(fd, max_bytes, shown)
+        data = _read_fd(fd, max_bytes, shown, first=info.st_size + 1)
     finally:
         os.close(fd)
     if len(data) > max_bytes:  # the file grew, or st_size lied
@@ -121,13 +121,16 @@ def read_bounded(source: str | os.PathLike[str], max_bytes: int, timeout: float 
     return data
 
 
-def _read_fd(fd: int, max_bytes: int, shown: str, wait=None) -> bytes:
-    chunks, total = [], 0
+def _read_fd(fd: int, max_bytes: int, shown: str, wait=None, first: int = _CHUNK) -> bytes:
+    """At most ``max_bytes + 1`` bytes (one more than allowed shows the source is too large);
+    ``first``: the size of the first read (a regular file's size, read in one go)."""
+    chunks, total, size = [], 0, first
     while total <= max_bytes:
         if wait is not None:
             wait()
         try:
-            chunk = os.read(fd, min(_CHUNK, max_bytes + 1 - total))
+            chunk = os.read(fd, min(size, max_bytes + 1 - total))
+            size = _CHUNK
         except OSError as exc:
             raise LoadError(shown, f"cannot read: {exc.strerror or exc}") from None
         if not chunk:
