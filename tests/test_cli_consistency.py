@@ -112,6 +112,10 @@ def test_cached_nonconforming_build_lists_its_results(project, tmp_path, capsys)
     summary = next(row for row in out.splitlines() if "validation:" in row)
     for n, noun in re.findall(r"(\d+) (violations?|warnings?|infos?)", summary):
         assert noun.endswith("s") == (n != "1"), summary
+    # a release of it says so, and records it
+    code, _, err = gdkg(capsys, copy.root, "release", "-q", "-o", str(tmp_path / "rel"))
+    assert code == 0 and "warning: this graph does not conform" in err
+    assert "sh:conforms false" in (tmp_path / "rel/void.ttl").read_text(encoding="utf-8")
 
 
 def test_cache_of_another_reasoner_is_not_reused(built, tmp_path):
