@@ -214,7 +214,7 @@ def test_wrong_root_and_read_only_bundle(tmp_path, capsys, monkeypatch):
     # 实验室 is gd:Laboratory's zh label (ontology/gdkg.ttl)
     ("platform", "label_zh,label_en,kind,clusters,located_in,source\n"
                  "测试实验室,Test Laboratory,实验室,半导体与集成电路,佛山,fyp:box-11-item-2\n",
-     ["plat:test-laboratory\n    a gd:Laboratory , gd:Platform", "gd:locatedIn city:foshan"]),
+     ["plat:test-laboratory\n    a gd:Laboratory ;", "gd:locatedIn city:foshan"]),
     ("department", "label_zh,label_en,source\n测试市工业局,Test City Industry Bureau,eap:notice\n",
      ["dept:test-city-industry-bureau\n    a gd:GovernmentDepartment"]),
 ])
