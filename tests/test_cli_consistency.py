@@ -246,3 +246,18 @@ def test_errors_in_the_chosen_language(tmp_path, capsys, monkeypatch):
     (tmp_path / "x").mkdir()
     code, _, err = gdkg(capsys, tmp_path, "init", str(tmp_path))
     assert code == 2 and "目录非空" in err and "未写入任何内容" in err
+
+
+def test_unwritable_cache_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GDKG_ROOT", raising=False)
+    monkeypatch.delenv("GDKG_BUILD_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # the cache would go inside a file
+    from gdkg.cli import main
+
+    code = main(["build", "-q"])
+    err = capsys.readouterr().err
+    assert code == 2 and "gdkg: error:" in err and "--build-dir" in err and "Traceback" not in err
+    assert blocker.read_text(encoding="utf-8") == "not a directory"
