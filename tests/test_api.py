@@ -118,3 +118,12 @@ def test_init_copies_the_sources_with_an_empty_added_folder(tmp_path):
     assert not (made.root / "build").exists()
     assert Project.find(made.root).root == made.root
     assert {p.name for p in Path(tmp_path).iterdir()} == {"mine"}  # no staging left behind
+
+
+def test_release_diff_and_init_twice(built, tmp_path):
+    first = gdkg.release(built.project, tmp_path / "r1")
+    second = gdkg.release(str(built.project.root), tmp_path / "r2")
+    for a, b in ((first, second), (second, built.project.build_dir)):
+        found = gdkg.diff(a, b)
+        assert not found.changed and found.entities_added == [] and found.entities_removed == []
+    assert gdkg.init(tmp_path / "p1").root != gdkg.init(tmp_path / "p2").root

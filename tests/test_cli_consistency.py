@@ -112,6 +112,15 @@ def test_cached_nonconforming_build_lists_its_results(project, tmp_path, capsys)
     summary = next(row for row in out.splitlines() if "validation:" in row)
     for n, noun in re.findall(r"(\d+) (violations?|warnings?|infos?)", summary):
         assert noun.endswith("s") == (n != "1"), summary
+    # a release of it says so, and records it
+    code, _, err = gdkg(capsys, copy.root, "release", "-q", "-o", str(tmp_path / "rel"))
+    assert code == 0 and "warning: this graph does not conform" in err
+    from rdflib import Graph, URIRef
+
+    void = Graph().parse(tmp_path / "rel/void.ttl", format="turtle")
+    conforms = void.value(URIRef("https://w3id.org/gdkg/release/0.1.0#validation"),
+                          URIRef("http://www.w3.org/ns/shacl#conforms"))
+    assert conforms is not None and conforms.toPython() is False
 
 
 def test_cache_of_another_reasoner_is_not_reused(built, tmp_path):
@@ -205,7 +214,7 @@ def test_wrong_root_and_read_only_bundle(tmp_path, capsys, monkeypatch):
     # 实验室 is gd:Laboratory's zh label (ontology/gdkg.ttl)
     ("platform", "label_zh,label_en,kind,clusters,located_in,source\n"
                  "测试实验室,Test Laboratory,实验室,半导体与集成电路,佛山,fyp:box-11-item-2\n",
-     ["plat:test-laboratory\n    a gd:Laboratory , gd:Platform", "gd:locatedIn city:foshan"]),
+     ["plat:test-laboratory\n    a gd:Laboratory ;", "gd:locatedIn city:foshan"]),
     ("department", "label_zh,label_en,source\n测试市工业局,Test City Industry Bureau,eap:notice\n",
      ["dept:test-city-industry-bureau\n    a gd:GovernmentDepartment"]),
 ])
@@ -237,3 +246,18 @@ def test_errors_in_the_chosen_language(tmp_path, capsys, monkeypatch):
     (tmp_path / "x").mkdir()
     code, _, err = gdkg(capsys, tmp_path, "init", str(tmp_path))
     assert code == 2 and "目录非空" in err and "未写入任何内容" in err
+
+
+def test_unwritable_cache_is_a_clear_error(tmp_path, capsys, monkeypatch):
+    blocker = tmp_path / "file"
+    blocker.write_text("not a directory", encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GDKG_ROOT", raising=False)
+    monkeypatch.delenv("GDKG_BUILD_DIR", raising=False)
+    monkeypatch.setenv("XDG_CACHE_HOME", str(blocker))  # the cache would go inside a file
+    from gdkg.cli import main
+
+    code = main(["build", "-q"])
+    err = capsys.readouterr().err
+    assert code == 2 and "gdkg: error:" in err and "--build-dir" in err and "Traceback" not in err
+    assert blocker.read_text(encoding="utf-8") == "not a directory"

@@ -48,7 +48,8 @@ def test_describe_lists_every_column(project, capsys):
         assert f"  {column.name} " in out
 
 
-@pytest.mark.parametrize("kind", ["enterprise", "project", "designation", "figure"])
+@pytest.mark.parametrize("kind", ["enterprise", "project", "designation", "figure", "document",
+                                  "section", "platform", "department"])
 def test_round_trip_of_the_bundled_entities(kind, project, tmp_path, capsys):
     """Export the graph's entities as CSV, import them back: the same triples."""
     code, exported, err = gdkg(capsys, project.root, "import", "template", "--type", kind,

@@ -50,6 +50,10 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         _err(str(exc))
     except BrokenPipeError:  # e.g. `gdkg matrix | head`
         return EXIT_OK
+    except OSError as exc:  # e.g. an unwritable build directory or cache
+        where = f"{exc.filename}: " if exc.filename else ""
+        _err(f"{where}{exc.strerror or exc} (choose another place for build/ with --build-dir DIR "
+             "or GDKG_BUILD_DIR)")
     except KeyboardInterrupt:
         _err("interrupted")
         return 130

@@ -136,6 +136,15 @@ def cmd_release(args, project: Project) -> int:
     except ReleaseError as exc:
         _err(error_text(exc, args.lang), args.lang)
         return EXIT_UNUSABLE
+    from .manifest import read_manifest
+
+    manifest = read_manifest(project) or {}
+    if not manifest.get("conforms", True):
+        violations = manifest.get("results", {}).get("violation", 0)
+        print(say(args.lang, f"warning: this graph does not conform ({count(violations, 'violation')}); "
+                             "void.ttl records it (sh:conforms false)",
+                  f"警告：该图不符合约束（{violations} 个违规）；void.ttl 已记录（sh:conforms false）"),
+              file=sys.stderr)
     files = sum(1 for p in out.rglob("*") if p.is_file())
     print(say(args.lang, f"release written: {out} ({count(files, 'file')}; check with "
                          f"`cd {out} && sha256sum -c SHA256SUMS`)",

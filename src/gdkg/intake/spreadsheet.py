@@ -218,7 +218,10 @@ def export_rows(project: Project, kind: str) -> str:
     graph = to_graph(base.triples)
     index = NameIndex(graph)
     rows = [[c.name for c in record.columns]]
-    for node in sorted(n for n in graph.subjects(RDF.type, record.cls) if isinstance(n, URIRef)):
+    # a type with a column of its own for rdf:type (platform) takes its subclasses' instances too
+    typed = any(c.predicate == RDF.type for c in record.columns)
+    nodes = index.instances((record.cls,)) if typed else set(graph.subjects(RDF.type, record.cls))
+    for node in sorted(n for n in nodes if isinstance(n, URIRef)):
         row = []
         for column in record.columns:
             if column.kind == "id":
@@ -502,6 +505,8 @@ def _subject(row: _Row, record: RecordType, taken: dict[str, int]) -> URIRef | N
         if namespace is None:
             return None
     given = row.cell("id")
+    if given and record.name == "section":
+        return _section_id(row, given, namespace)
     if given:
         local = given
         if given.startswith(record.prefix + ":"):
@@ -547,6 +552,19 @@ def _subject(row: _Row, record: RecordType, taken: dict[str, int]) -> URIRef | N
     return URIRef(namespace + local)
 
 
+def _section_id(row: _Row, given: str, namespace: str) -> URIRef | None:
+    """A section's id as given: an IRI or prefixed name in its document's namespace."""
+    prefix, sep, rest = given.partition(":")
+    iri = given if given.startswith(("http://", "https://")) else (
+        PREFIXES[prefix] + rest if sep and prefix in PREFIXES else namespace + given)
+    if not iri.startswith(namespace) or not _SLUG.match(iri[len(namespace):]):
+        row.error("id", f"{given!r}: a section's id is <its document's namespace><section path> "
+                        f"({namespace}…, lowercase words joined by '-')",
+                  f"“{given}”：章节的标识应为其文件命名空间加章节路径（{namespace}…，以 '-' 连接的小写单词）")
+        return None
+    return URIRef(iri)
+
+
 def _section_namespace(row: _Row) -> str | None:
     """Sections are named in their document's namespace: src:<key>/<section path>."""
     parents = row.values.get("part_of")
@@ -587,7 +605,8 @@ def convert(rows: list[list[str]], header: list[str], record: RecordType,
         subject = _subject(row, record, taken)
         if subject is None:
             continue
-        local = _local(subject)
+        # sections of different documents share path names (part-1): key them by IRI
+        local = str(subject) if record.name == "section" else _local(subject)
         if local in taken:
             row.error("id", f"{index.short(subject)} repeats row {taken[local]}",
                       f"{index.short(subject)} 与第 {taken[local]} 行重复")
@@ -597,7 +616,8 @@ def convert(rows: list[list[str]], header: list[str], record: RecordType,
         values = row.values
         if record.name == "designation":
             _designation_labels(values, index)
-        triples.append((subject, RDF.type, record.cls))
+        if not any(c.predicate == RDF.type and values.get(c.name) for c in record.columns):
+            triples.append((subject, RDF.type, record.cls))  # else the row names its (sub)class
         for column in record.columns:
             for value in values.get(column.name, []):
                 if isinstance(value, URIRef) and str(value) == "urn:invalid":
