@@ -133,7 +133,8 @@ def test_layout_core_jiangmen_laser_node_in_texts_core_in_annex(report):
     # 003 激光与增材制造: "以广州、深圳为核心，以珠海、佛山、惠州、东莞、中山、江门等地为重要
     # 节点"; 附件 1 table 2, row "17. 激光与增材制造": 江门 ★★★★ (core).
     conflict = one(report, "layout-core", "cluster:laser-additive-manufacturing / city:jiangmen")
-    assert {"opn:emerging-7", "news:cluster-laser-additive-manufacturing", "fyp:annex-1-table-2"} <= sources(conflict)
+    assert {"opn:emerging-7", "news:cluster-laser-additive-manufacturing",
+            "fyp:annex-1-table-2"} <= sources(conflict)
     assert "节点" in value_of(conflict, "opn:emerging-7")
     assert "★★★" in value_of(conflict, "fyp:annex-1-table-2")
 
@@ -239,7 +240,8 @@ def test_figure_attribution_high_end_equipment_quoted_from_the_semiconductor_pla
 def test_figure_attribution_semiconductor_target_of_2021_quoted_from_the_2023_plan(report):
     # 003 半导体与集成电路: "《…行动计划(2023-2025年)》提到，到2025年，…年主营业务收入突破4000亿元";
     # 001 ch.3 (2021): "到 2025 年，半导体及集成电路产业营业收入突破 4000 亿元".
-    conflict = one(report, "figure-attribution", "cluster:semiconductors-ic / measure:operating-revenue / 2025")
+    subject = "cluster:semiconductors-ic / measure:operating-revenue / 2025"
+    conflict = one(report, "figure-attribution", subject)
     assert "4000" in value_of(conflict, "fyp:ch3-cluster-11")
 
 
@@ -263,7 +265,8 @@ def test_implausible_share_above_100_percent(report):
 
 def test_implausible_pct_applications(report):
     # 003 软件与信息服务: "PCT申请量达287万件" (001 ch.1 footnote ③: 2.81 万件 for the whole province).
-    conflict = one(report, "implausible", "cluster:software-information-services / measure:patent-count / 2023")
+    subject = "cluster:software-information-services / measure:patent-count / 2023"
+    conflict = one(report, "implausible", subject)
     assert "287" in conflict["claims"][0]["value"]
     assert conflict["claims"][0]["source"] == "news:cluster-software-information-services"
 

@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
-from .namespaces import GD, PREFIXES, SKOS
+from .namespaces import GD, PREFIXES
 from .project import Project
 from .query import QueryError, get_query
 from .store import KnowledgeGraph, Row
@@ -293,7 +293,8 @@ def run_cli(args: argparse.Namespace, project: Project) -> int:
     items = conflicts(project, kinds=args.kind, cluster=args.cluster, lang=args.lang)
     sys.stdout.write(render(items, args.format, args.lang))
     if args.format != "json":
-        counts = {k: sum(1 for c in items if c.kind == k) for k in KINDS if args.kind is None or k in args.kind}
+        shown = [k for k in KINDS if args.kind is None or k in args.kind]
+        counts = {k: sum(1 for c in items if c.kind == k) for k in shown}
         summary = ", ".join(f"{k} {n}" for k, n in counts.items())
         print(f"({len(items)} conflicts: {summary})", file=sys.stderr)
     return 0
