@@ -44,7 +44,7 @@ NOT_FACTS = {
     GD.Unit: "code list", GD.Measure: "code list", GD.EnterpriseRole: "code list", GD.ScaleTier: "code list",
     GD.FigureKind: "closed list of the ontology", GD.QualityFlag: "closed list of the ontology",
     GD.DesignationLevel: "closed list of the ontology", GD.Role: "closed list of the ontology",
-    GD.CityRole: "closed list of the ontology",
+    GD.CityRole: "closed list of the ontology", GD.TitleStatus: "closed list of the ontology",
 }
 
 #: Constraint parameters: a shape with one of these checks something and needs sh:message.
