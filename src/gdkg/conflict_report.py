@@ -259,11 +259,25 @@ def render(items: Sequence[Conflict], fmt: str = "table", lang: str = "zh") -> s
                 subject = f"{conflict.subject_label(lang)} ({conflict.subject})" if first else ""
                 note = conflict.note if first else ""
                 if fmt == "table":
-                    note = textwrap.shorten(note, 80, placeholder=" …") if note else ""
+                    note = _clip(note, 80)
                 rows.append([subject, claim.value, f"{claim.source_label} ({claim.source})", note])
         out.append(render_rows(header, rows, "md" if fmt == "md" else "table"))
         out.append("\n")
     return "".join(out)
+
+
+def _clip(text: str, width: int) -> str:
+    """``text`` cut to ``width`` display columns (CJK characters count two), with an ellipsis."""
+    from .tables import display_width
+
+    if display_width(text) <= width:
+        return text
+    out = ""
+    for char in text:
+        if display_width(out + char) > width - 1:
+            break
+        out += char
+    return out + "…"
 
 
 # --- command line
@@ -293,7 +307,8 @@ def run_cli(args: argparse.Namespace, project: Project) -> int:
     items = conflicts(project, kinds=args.kind, cluster=args.cluster, lang=args.lang)
     sys.stdout.write(render(items, args.format, args.lang))
     if args.format != "json":
-        counts = {k: sum(1 for c in items if c.kind == k) for k in KINDS if args.kind is None or k in args.kind}
+        shown = [k for k in KINDS if args.kind is None or k in args.kind]
+        counts = {k: sum(1 for c in items if c.kind == k) for k in shown}
         summary = ", ".join(f"{k} {n}" for k, n in counts.items())
         print(f"({len(items)} conflicts: {summary})", file=sys.stderr)
     return 0
