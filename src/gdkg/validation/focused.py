@@ -285,8 +285,14 @@ class GlobalTargets:
         self.plan = plan
         self.store = pyoxigraph.Store()
         if nt_file is not None:  # build/asserted.nt: the same triples, parsed natively
-            self.store.bulk_load(path=str(nt_file), format=pyoxigraph.RdfFormat.N_TRIPLES)
-        else:
+            try:
+                self.store.bulk_load(path=str(nt_file), format=pyoxigraph.RdfFormat.N_TRIPLES)
+            except (OSError, SyntaxError, ValueError):
+                self.store.clear()
+            if len(self.store) != len(base):  # not what it should be: use the triples
+                self.store.clear()
+                nt_file = None
+        if nt_file is None:
             self.store.bulk_extend(pyoxigraph.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in base)
         self.base = self._run()
 
