@@ -25,8 +25,14 @@ def enterprise(slug: str, zh: str, en: str) -> str:
 
 
 @pytest.fixture
-def proj(project, tmp_path):
-    return copy_project(project, tmp_path / "project")
+def proj(built, tmp_path):
+    """A copy of the built project, build/ included (still fresh: the inputs are the same),
+    so each add checks against the cached validation as on a maintainer's checkout."""
+    import shutil
+
+    copy = copy_project(built.project, tmp_path / "project")
+    shutil.copytree(built.project.build_dir, copy.build_dir)
+    return copy
 
 
 @pytest.fixture

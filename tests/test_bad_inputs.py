@@ -99,8 +99,13 @@ def test_add_of_unusable_input_changes_nothing(case, scratch, capsys):
 
 @pytest.fixture(scope="module")
 def scratch(project, tmp_path_factory):
-    """One copy of the project for all failing adds: none of them may change it."""
-    return copy_project(project, tmp_path_factory.mktemp("scratch"))
+    """One copy of the project for all failing adds: none of them may change it. Built,
+    as a maintainer's checkout is, so `add` checks against the cached validation."""
+    from gdkg.pipeline import build
+
+    copy = copy_project(project, tmp_path_factory.mktemp("scratch"))
+    build(copy)
+    return copy
 
 
 def test_missing_file_and_directory(project, capsys, tmp_path):
@@ -176,6 +181,9 @@ def test_no_traceback_end_to_end(project, tmp_path):
         assert done.returncode == status, done.stderr
         assert "Traceback" not in done.stderr + done.stdout
 
+
+ONTOLOGY_ADVICE = ("      → ontology changes go in ontology/ (they change what the reasoner infers for the "
+                   "whole graph); a data file states facts about entities only")
 
 # Data that parses but does not fit the graph. Lines are those of the report (stdout); the
 # messages in words come from shapes/ (sh:message) or, for a suggestion, from gdkg.validation.rules.
@@ -263,13 +271,133 @@ DATA = [
         "  [warning] another of the enterprises has the same label: probably one entity entered "
         "twice (keep one IRI; other names go in skos:altLabel)",
         "      → the other is 华为 (ent:huawei)"), ("--fail-on", "warning")),
+    # Data files cannot change the ontology (issue 7 item 1): every schema triple is refused
+    # at its line, whatever else the file says; the rest of the file is checked as usual.
+    Case("schema-thing-subclass-of-city.ttl", 1, (
+        "{path}:13: owl:Thing",
+        "  [violation] rdfs:subClassOf: owl:Thing is a term of the owl: vocabulary, which the "
+        "ontology reuses; a data file cannot describe it (value gd:City)",
+        ONTOLOGY_ADVICE)),
+    Case("schema-functional-property.ttl", 1, (
+        "{path}:13: gd:partOf (part of)",
+        "  [violation] rdf:type: gd:partOf is a term of the gdkg ontology (ontology/); a data file "
+        "cannot add to its definition (value owl:FunctionalProperty)",
+        ONTOLOGY_ADVICE)),
+    Case("schema-subproperty-of-sameas.ttl", 1, (
+        "{path}:13: ent:same-place",
+        "  [violation] rdfs:subPropertyOf: rdfs:subPropertyOf states a schema axiom (about classes "
+        "or properties) (value owl:sameAs)",
+        "{path}:15: gd:locatedIn (located in)",
+        "  [violation] rdfs:subPropertyOf: gd:locatedIn is a term of the gdkg ontology (ontology/); "
+        "a data file cannot add to its definition (value ent:same-place)")),
+    Case("schema-equivalent-classes.ttl", 1, (
+        "{path}:13: gd:City (prefecture-level city)",
+        "  [violation] owl:equivalentClass: gd:City is a term of the gdkg ontology (ontology/); a "
+        "data file cannot add to its definition (value gd:District)")),
+    Case("schema-equivalent-nothing.ttl", 1, (
+        "{path}:13: gd:City (prefecture-level city)",
+        "  [violation] owl:equivalentClass: gd:City is a term of the gdkg ontology (ontology/); a "
+        "data file cannot add to its definition (value owl:Nothing)")),
+    Case("schema-sameas-cities.ttl", 1, (
+        "{path}:13: city:guangzhou (Guangzhou)",
+        "  [violation] owl:sameAs: owl:sameAs is an identity axiom: the reasoner merges "
+        "city:guangzhou and city:shenzhen, copying every fact of one to the other, so the graph's "
+        "counts change (value city:shenzhen)",
+        "      → to say an entity is an outside resource use skos:exactMatch; two entities of the "
+        "graph that are one should become one IRI")),
+    Case("schema-different-from-self.ttl", 1, (
+        "{path}:13: ent:huawei (Huawei)",
+        "  [violation] owl:differentFrom: owl:differentFrom is an identity axiom: with an "
+        "owl:sameAs, a key or a functional property it makes the graph inconsistent (ent:huawei, "
+        "ent:huawei)")),
+    Case("schema-new-class.ttl", 1, (
+        "{path}:13: ent:robot-maker (Robot maker)",
+        "  [violation] rdf:type: typed owl:Class: this declares a class, property, property "
+        "characteristic or axiom (value owl:Class)",
+        "  [violation] rdfs:subClassOf: rdfs:subClassOf states a schema axiom (about classes or "
+        "properties) (value gd:Enterprise)")),
+    Case("schema-restriction.ttl", 1, (
+        "{path}:13: gd:Enterprise (enterprise)",
+        "  [violation] rdfs:subClassOf: gd:Enterprise is a term of the gdkg ontology (ontology/); "
+        "a data file cannot add to its definition",
+        "  [violation] rdf:type: typed owl:Restriction: this declares a class, property, property "
+        "characteristic or axiom (value owl:Restriction)",
+        "  [violation] owl:onProperty: owl:onProperty states a schema axiom (about classes or "
+        "properties) (value gd:locatedIn)",
+        "  [violation] owl:hasValue: owl:hasValue states a schema axiom (about classes or "
+        "properties) (value city:guangzhou)")),
+    Case("schema-inverse-of.ttl", 1, (
+        "{path}:13: ent:hosts",
+        "  [violation] owl:inverseOf: owl:inverseOf states a schema axiom (about classes or "
+        "properties) (value gd:locatedIn)")),
+    Case("schema-property-chain.ttl", 1, (
+        "{path}:13: ent:chain-trick",
+        "  [violation] owl:propertyChainAxiom: owl:propertyChainAxiom states a schema axiom (about "
+        "classes or properties)",
+        "  [violation] rdfs:subPropertyOf: rdfs:subPropertyOf states a schema axiom (about classes "
+        "or properties) (value gd:belongsToCluster)")),
+    Case("schema-vocabulary-domain.ttl", 1, (
+        "{path}:13: skos:altLabel",
+        "  [violation] rdfs:domain: skos:altLabel is a term of the skos: vocabulary, which the "
+        "ontology reuses; a data file cannot describe it (value gd:City)")),
+    Case("schema-label-on-class.ttl", 1, (
+        "{path}:13: gd:City (prefecture-level city)",
+        "  [violation] rdfs:label: gd:City is a term of the gdkg ontology (ontology/); a data file "
+        "cannot add to its definition (value \"城市群\"@zh)")),
+    Case("schema-imports.ttl", 1, (
+        "{path}:13: ent:evil-import",
+        "  [violation] owl:imports: owl:imports states a schema axiom (about classes or properties) "
+        "(value <http://example.org/ontology.ttl>)")),
+    Case("schema-symmetric-property.ttl", 1, (
+        "{path}:13: gd:belongsToCluster (belongs to cluster)",
+        "  [violation] rdf:type: gd:belongsToCluster is a term of the gdkg ontology (ontology/); a "
+        "data file cannot add to its definition (value owl:SymmetricProperty)")),
+    Case("schema-disjoint.ttl", 1, (
+        "{path}:13: gd:City (prefecture-level city)",
+        "  [violation] owl:disjointWith: gd:City is a term of the gdkg ontology (ontology/); a data "
+        "file cannot add to its definition (value gd:Place)")),
+    Case("schema-shape-in-data.ttl", 1, (
+        "{path}:13: ent:city-shape",
+        "  [violation] rdf:type: typed sh:NodeShape: this declares a class, property, property "
+        "characteristic or axiom (value sh:NodeShape)")),
+    Case("schema-hidden-axiom.ttl", 1, (
+        "{path}:18: ent:example-drones (Example Drones)",
+        "  [violation] owl:equivalentClass: owl:equivalentClass states a schema axiom (about "
+        "classes or properties) (value gd:City)")),
+    # Duplicates and identity (issue 7 item 3)
+    Case("duplicate-altlabel.ttl", 1, (
+        "{path}:10: ent:huawei-shenzhen (Huawei Shenzhen)",
+        "  [warning] skos:altLabel: skos:altLabel \"华为\" is also a name of Huawei (ent:huawei), "
+        "another enterprise: probably one entity entered twice (value \"华为\"@zh)",
+        "      → keep one IRI (ent:huawei) and give it the other names as skos:altLabel; if they "
+        "are two entities, give the new one a distinguishing label"), ("--fail-on", "warning")),
+    Case("duplicate-label-width-and-spaces.ttl", 1, (
+        "{path}:9: ent:huawei-again (ＨＵＡＷＥＩ)",
+        "  [warning] rdfs:label: rdfs:label \" 华为\u3000\" is also a name of Huawei (ent:huawei), "
+        "another enterprise: probably one entity entered twice (value \" 华为\u3000\"@zh)",
+        "  [warning] rdfs:label: rdfs:label \"ＨＵＡＷＥＩ\" is also a name of Huawei (ent:huawei), "
+        "another enterprise: probably one entity entered twice (value \"ＨＵＡＷＥＩ\"@en)"),
+         ("--fail-on", "warning")),
+    Case("duplicate-city-admin-code.ttl", 1, (
+        "{path}:12: city:canton (Canton)",
+        "  [violation] another place has the same administrative code (gd:adminCode): one place "
+        "entered twice, or a wrong code",
+        "      → the other is Guangzhou (city:guangzhou)",
+        "data/ttl/core/places.ttl: city:guangzhou (Guangzhou)",
+        "      → the other is Canton (city:canton)")),
+    Case("duplicate-city-annex-position.ttl", 1, (
+        "{path}:12: city:canton (Canton)",
+        "  [violation] another city has the same column in 附件 1 (gd:annexOrder): one city entered "
+        "twice, or a wrong position",
+        "      → the other is Guangzhou (city:guangzhou)",
+        "data/ttl/core/places.ttl: city:guangzhou (Guangzhou)")),
 ]
 
 
 @pytest.mark.parametrize("case", DATA, ids=str)
-def test_nonconforming_data_is_reported_at_its_line(case, project, capsys):
+def test_nonconforming_data_is_reported_at_its_line(case, built, capsys):
     path = str(BAD / case.file)
-    code, out, err = gdkg(capsys, project.root, "validate", path, *case.args)
+    code, out, err = gdkg(capsys, built.project.root, "validate", path, *case.args)
     assert code == case.exit, out
     lines = out.splitlines()
     for expected in case.lines:

@@ -221,10 +221,16 @@ def affected_nodes(new: Iterable[Triple], index: TripleIndex, plan: ShapePlan) -
     new = list(new)
     affected = {t for s, _, o in new for t in (s, o) if not isinstance(t, Literal)}
     typed = {s for s, p, _ in new if p == RDF.type}
+    subjects: dict = defaultdict(set)
+    objects: dict = defaultdict(set)
+    for s, p, o in new:
+        subjects[p].add(s)
+        objects[p].add(o)
     for seq in plan.sequences:
         for j, (predicate, inverse) in enumerate(seq):
-            starts = {o if inverse else s for s, p, o in new if p == predicate}  # edge on step j
-            affected |= _walk_back(starts, seq[:j], index)
+            starts = (objects if inverse else subjects).get(predicate, set())  # edge on step j
+            if starts and j:
+                affected |= _walk_back(starts, seq[:j], index)
             affected |= _walk_back(typed, seq[:j + 1], index)  # a type check at position j+1
     return affected
 
@@ -279,8 +285,14 @@ class GlobalTargets:
         self.plan = plan
         self.store = pyoxigraph.Store()
         if nt_file is not None:  # build/asserted.nt: the same triples, parsed natively
-            self.store.bulk_load(path=str(nt_file), format=pyoxigraph.RdfFormat.N_TRIPLES)
-        else:
+            try:
+                self.store.bulk_load(path=str(nt_file), format=pyoxigraph.RdfFormat.N_TRIPLES)
+            except (OSError, SyntaxError, ValueError):
+                self.store.clear()
+            if len(self.store) != len(base):  # not what it should be: use the triples
+                self.store.clear()
+                nt_file = None
+        if nt_file is None:
             self.store.bulk_extend(pyoxigraph.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in base)
         self.base = self._run()
 
@@ -367,27 +379,29 @@ def _targeting(plan: ShapePlan, focus: set, index: TripleIndex, ontology: set[Tr
                     todo.append(child)
         return seen
 
-    types = {n: {o for p, o in index.out.get(n, ()) if p == RDF.type} for n in focus}
-    used_as_subject = {n: {p for p, _ in index.out.get(n, ())} for n in focus}
-    used_as_object = {n: {p for _, p in index.into.get(n, ())} for n in focus}
-    shapes = Graph()
+    of_type: dict = defaultdict(set)  # class -> focus nodes typed with it
+    subject_of: dict = defaultdict(set)  # predicate -> focus nodes that are its subjects
+    object_of: dict = defaultdict(set)
+    for n in focus:
+        for p, o in index.out.get(n, ()):
+            subject_of[p].add(n)
+            if p == RDF.type:
+                of_type[o].add(n)
+        for _, p in index.into.get(n, ()):
+            object_of[p].add(n)
+    kept = [t for t in plan.local if t[1] not in _TARGETS]
     selected: set[Triple] = set()
     for s, p, o in plan.local:
-        if p not in _TARGETS:
-            shapes.add((s, p, o))
-            continue
         if p == SH.targetClass:
-            classes = descendants(o)
-            selected.update((s, SH.targetNode, n) for n in focus if types[n] & classes)
+            for cls in descendants(o):
+                selected.update((s, SH.targetNode, n) for n in of_type.get(cls, ()))
         elif p == SH.targetSubjectsOf:
-            selected.update((s, SH.targetNode, n) for n in focus if o in used_as_subject[n])
+            selected.update((s, SH.targetNode, n) for n in subject_of.get(o, ()))
         elif p == SH.targetObjectsOf:
-            selected.update((s, SH.targetNode, n) for n in focus if o in used_as_object[n])
-        elif o in focus:
+            selected.update((s, SH.targetNode, n) for n in object_of.get(o, ()))
+        elif p == SH.targetNode and o in focus:
             selected.add((s, p, o))
-    for triple in selected:
-        shapes.add(triple)
-    return shapes
+    return to_graph(kept + list(selected))
 
 
 def validate_focused(plan: ShapePlan, index: TripleIndex, new: set[Triple], ontology: set[Triple],

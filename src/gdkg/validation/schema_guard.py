@@ -142,12 +142,18 @@ def _problem(s, p, o, ontology_terms: set) -> tuple | None:
                 f"typed {_short(o)}: this declares a class, property, property characteristic or "
                 "axiom",
                 f"类型为 {_short(o)}：这是在声明类、属性、属性特征或公理")
+    if p == OWL.sameAs:
+        return (GDC.IdentityAxiom,
+                f"owl:sameAs is an identity axiom: the reasoner merges {_short(s)} and {_short(o)}, "
+                "copying every fact of one to the other, so the graph's counts change",
+                f"owl:sameAs 是同一性公理：推理机会合并 {_short(s)} 与 {_short(o)}，"
+                "把一方的每条事实复制给另一方，图谱的计数随之改变")
     if p in IDENTITY_PREDICATES:
         return (GDC.IdentityAxiom,
-                f"{_short(p)} is an identity axiom: the reasoner merges (or separates) {_short(s)} and "
-                f"{_short(o)}, copying every fact of one to the other, so the graph's counts change",
-                f"{_short(p)} 是同一性公理：推理机会合并（或区分）{_short(s)} 与 {_short(o)}，"
-                "把一方的每条事实复制给另一方，图谱的计数随之改变")
+                f"{_short(p)} is an identity axiom: with an owl:sameAs, a key or a functional "
+                f"property it makes the graph inconsistent ({_short(s)}, {_short(o)})",
+                f"{_short(p)} 是同一性公理：与 owl:sameAs、键或函数型属性一起会使图谱不一致"
+                f"（{_short(s)}、{_short(o)}）")
     if _vocabulary_of(p) == "owl" and p not in (OWL.versionInfo, OWL.deprecated):
         return (GDC.SchemaAxiom, f"{_short(p)} is OWL vocabulary for ontologies, not for data",
                 f"{_short(p)} 是用于本体的 OWL 词汇，不用于数据")
