@@ -54,10 +54,12 @@ def project_lock(project: Project, command: str, timeout: float | None = None) -
         return
     shown = project.relative(path)
     try:
+        path.parent.mkdir(parents=True, exist_ok=True)  # the per-user cache may not exist yet
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
         raise OutputError(shown, f"cannot create the project lock: {exc.strerror or exc}",
-                          hint="gdkg needs to write in the project directory to change it") from None
+                          hint="gdkg needs to write beside build/; choose another place with "
+                               "--build-dir DIR (or $GDKG_BUILD_DIR)") from None
     try:
         _acquire(fd, shown, command, _timeout() if timeout is None else timeout)
         with contextlib.suppress(OSError):

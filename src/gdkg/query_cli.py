@@ -80,7 +80,9 @@ def add_parsers(sub, formatter) -> None:
           gdkg describe 深圳 --format json
         exit status: 0 described, 2 the name names no entity (close names listed) or several"""))
     p.add_argument("entity", help="an IRI, a prefixed name (city:shenzhen) or a zh/en label")
-    p.add_argument("--format", choices=["text", "ttl", "nt", "json-ld", "json"], default="text")
+    p.add_argument("--format", choices=["text", "ttl", "nt", "json-ld", "json"], default="text",
+                   help="text (default: grouped and labelled), ttl/nt/json-ld (the concise bounded "
+                        "description as RDF) or json")
     p.add_argument("--lang", choices=["zh", "en"], default=_default_lang(), help="label language")
     p.add_argument("--all", action="store_true", help="list every statement of each property")
     p.set_defaults(handler=cmd_describe)
@@ -96,7 +98,8 @@ def add_parsers(sub, formatter) -> None:
     p.add_argument("text", help="a name or part of one, zh or en")
     p.add_argument("--type", metavar="CLASS", help="only instances of this class (gd:City, 城市, …)")
     p.add_argument("--limit", type=_positive_int, default=20, metavar="N", help="at most N (default 20)")
-    p.add_argument("--format", choices=["table", "json", "md"], default="table")
+    p.add_argument("--format", choices=["table", "json", "md"], default="table",
+                   help="table (default), json or md (Markdown)")
     p.add_argument("--lang", choices=["zh", "en"], default=_default_lang(), help="label language")
     p.set_defaults(handler=cmd_search)
 
