@@ -24,7 +24,8 @@ KEYS = {"kind", "subject", "subject_label_zh", "claims", "note"}
 def _run_json(root, *args: str) -> list[dict]:
     out, err = io.StringIO(), io.StringIO()
     with redirect_stdout(out), redirect_stderr(err):
-        code = main(["--root", str(root), "conflicts", "--format", "json", *args])
+        # notes and claim values in Chinese (the default language of every command is English)
+        code = main(["--root", str(root), "conflicts", "--format", "json", "--lang", "zh", *args])
     assert code == 0, err.getvalue()
     return json.loads(out.getvalue())
 
@@ -297,7 +298,7 @@ def test_table_and_markdown_group_by_kind(built, capsys):
     assert code == 0
     assert out.startswith("## figure-value: different values for the same figure (3)")
     assert "| subject | claim | source | note |" in out and "fyp:ch3-cluster-16" in out
-    code, out, err = gdkg(capsys, built.project.root, "conflicts", "--kind", "layout-core")
+    code, out, err = gdkg(capsys, built.project.root, "conflicts", "--kind", "layout-core", "--lang", "zh")
     assert code == 0 and out.startswith("layout-core: ") and "揭阳" in out
     assert "conflicts: layout-core " in err
 

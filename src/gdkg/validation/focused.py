@@ -46,6 +46,10 @@ class ShapePlan:
     global_shapes: dict[object, str]  # shape node -> its target query (with PREFIX lines)
     global_triples: set[Triple]
     sequences: set[tuple[Step, ...]] = field(default_factory=set)
+    #: shapes that run a SPARQL constraint over the whole graph from a fixed sh:targetNode
+    #: (shapes/conflicts.ttl: one node, one query finding every case); checked on the merged
+    #: graph every time, since any new triple may change their answer
+    fixed_triples: set[Triple] = field(default_factory=set)
     objects_of: set[URIRef] = field(default_factory=set)  # sh:targetObjectsOf predicates
 
 
@@ -60,20 +64,28 @@ def plan_shapes(shapes: set[Triple]) -> ShapePlan:
         global_nodes[shape] = prefixes + str(select)
     # a triple belongs to a global shape when reachable from it through blank nodes / its own
     # constraint nodes; everything else stays in the local shapes graph
-    global_triples: set[Triple] = set()
-    todo = list(global_nodes)
-    seen = set(todo)
-    while todo:
-        node = todo.pop()
-        for p, o in graph.predicate_objects(node):
-            global_triples.add((node, p, o))
-            if (isinstance(o, BNode) or p == SH.sparql) and o not in seen:
-                seen.add(o)
-                todo.append(o)
-    local = {t for t in shapes if t[0] not in seen}
+    fixed_nodes = {s for s in graph.subjects(SH.targetNode, None)
+                   if (s, SH.sparql, None) in graph and s not in global_nodes}
+
+    def reachable(starts) -> tuple[set[Triple], set]:
+        triples: set[Triple] = set()
+        todo = list(starts)
+        seen = set(todo)
+        while todo:
+            node = todo.pop()
+            for p, o in graph.predicate_objects(node):
+                triples.add((node, p, o))
+                if (isinstance(o, BNode) or p == SH.sparql) and o not in seen:
+                    seen.add(o)
+                    todo.append(o)
+        return triples, seen
+
+    global_triples, seen = reachable(global_nodes)
+    fixed_triples, fixed_seen = reachable(fixed_nodes)
+    local = {t for t in shapes if t[0] not in seen and t[0] not in fixed_seen}
     # the prefix declarations the global shapes' queries name (sh:prefixes), with their blank nodes
     declarations: set[Triple] = set()
-    todo = [o for s, p, o in global_triples if p == SH.prefixes]
+    todo = [o for s, p, o in global_triples | fixed_triples if p == SH.prefixes]
     while todo:
         node = todo.pop()
         for p, o in graph.predicate_objects(node):
@@ -81,7 +93,8 @@ def plan_shapes(shapes: set[Triple]) -> ShapePlan:
                 declarations.add((node, p, o))
                 if isinstance(o, BNode) or p == SH.declare:
                     todo.append(o)
-    plan = ShapePlan(local, global_nodes, global_triples | declarations)
+    plan = ShapePlan(local, global_nodes, global_triples | declarations,
+                     fixed_triples=fixed_triples | declarations if fixed_triples else set())
     plan.sequences = _sequences(graph, set())
     plan.objects_of = {o for o in graph.objects(None, SH.targetObjectsOf) if isinstance(o, URIRef)}
     return plan
@@ -418,6 +431,8 @@ def validate_focused(plan: ShapePlan, index: TripleIndex, new: set[Triple], onto
     wanted = {str(n) for n in focus}
     results = [r for r in validate(local_data, _targeting(plan, focus, index, ontology)).results
                if r.focus in wanted]
+    if plan.fixed_triples:
+        results += validate(merged(), to_graph(plan.fixed_triples)).results
     if targets is None:
         results += validate(merged(), to_graph(plan.global_triples)).results
         return ValidationReport(sorted(results, key=_order))
