@@ -164,7 +164,7 @@ def test_w3c_formats_and_labels(capsys, root):
 
 
 def test_describe_an_entity(capsys, root):
-    code, out, _ = gdkg(capsys, root, "describe", "深圳")
+    code, out, _ = gdkg(capsys, root, "describe", "深圳", "--lang", "zh")
     assert code == 0
     assert out.startswith("深圳 / Shenzhen") and "city:shenzhen" in out
     assert "珠三角核心区 (place:prd-core)" in out  # 附件 1: 深圳 in the 珠三角 column group

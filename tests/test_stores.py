@@ -117,6 +117,7 @@ def test_a_damaged_store_is_rebuilt_never_trusted(project, tmp_path, capsys):
     (copy.build_dir / "manifest.json").unlink()
     code, out_third, err_third = gdkg(capsys, copy.root, *args)
     assert (code, out_third) == (0, out) and "load" in err_third  # rebuilt, with progress shown
+    manifest = json.loads((copy.build_dir / "manifest.json").read_text(encoding="utf-8"))
     stores = [p.name for p in copy.build_dir.iterdir() if p.name.startswith(("store-", ".store-"))]
     assert stores == [manifest["store"]]  # no half-built or stale store left beside it
 

@@ -23,17 +23,18 @@ STORE_PREFIX = "store-"
 
 
 def store_name(input_hash: str) -> str:
-    return f"{STORE_PREFIX}{input_hash[:16]}"
+    """A new store's directory name: the input hash, and a part unique to this build, so
+    a rebuild of the same inputs never writes over the store the current manifest names."""
+    return f"{STORE_PREFIX}{input_hash[:16]}-{os.urandom(4).hex()}"
 
 
-def write_store(build_dir: Path, input_hash: str, ntriples: list[bytes]) -> dict[str, dict]:
-    """Build the store of these N-Triples documents; returns the manifest records of its
-    files, keyed by their path under build/. Nothing when pyoxigraph is not installed."""
+def write_store(build_dir: Path, name: str, ntriples: list[bytes]) -> dict[str, dict]:
+    """Build the store ``name`` of these N-Triples documents; returns the manifest records
+    of its files, keyed by their path under build/. Nothing when pyoxigraph is not installed."""
     if pyoxigraph is None:
         return {}
     from .manifest import file_record
 
-    name = store_name(input_hash)
     final = build_dir / name
     staging = build_dir / f".{name}.building"
     for stale in (staging, final):
@@ -70,6 +71,11 @@ def remove_other_stores(build_dir: Path, keep: str | None) -> None:
                                      or path.name.startswith(f".{STORE_PREFIX}")):
             continue
         _remove(path)
+
+
+def remove_store(build_dir: Path, name: str) -> None:
+    """Delete the store ``name`` (a build that failed after writing it)."""
+    _remove(build_dir / name)
 
 
 def open_store(build_dir: Path, manifest: dict):

@@ -30,7 +30,7 @@ from .manifest import (  # noqa: F401 (is_fresh: re-exported)
     read_manifest,
 )
 from .namespaces import GD
-from .persistent_store import remove_other_stores, store_name, write_store
+from .persistent_store import remove_other_stores, remove_store, store_name, write_store
 from .progress import Timer
 from .project import Project
 from .reason import Engine, available_engine, closure
@@ -130,7 +130,8 @@ def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> B
         encoded = {name: text.encode("utf-8") for name, text in outputs.items()}
         # the on-disk store later commands open read-only (listed in the manifest like the
         # other files, so the cache checks cover it)
-        store_records = write_store(out, input_hash, [encoded["asserted.nt"], encoded["inferred.nt"]])
+        store = store_name(input_hash)
+        store_records = write_store(out, store, [encoded["asserted.nt"], encoded["inferred.nt"]])
         manifest = {
             "gdkg_version": __version__,
             "input_hash": input_hash,
@@ -142,14 +143,18 @@ def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> B
             "results": dict(report.counts()),
             "files": {**{name: file_record(data) for name, data in sorted(encoded.items())},
                       **store_records},
-            "store": store_name(input_hash) if store_records else None,
+            "store": store if store_records else None,
         }
         encoded[MANIFEST] = (json.dumps(manifest, ensure_ascii=False, indent=2, sort_keys=True)
                              + "\n").encode("utf-8")
         # every file staged first, renamed in place after (manifest last): a failure while
         # writing (a full disk) leaves the previous build as it was
-        write_all_atomic([(out / name, data) for name, data in encoded.items()],
-                         {out / name: project.relative(out / name) for name in encoded})
+        try:
+            write_all_atomic([(out / name, data) for name, data in encoded.items()],
+                             {out / name: project.relative(out / name) for name in encoded})
+        except BaseException:  # the previous build stays as it was: without the new store
+            remove_store(out, store)
+            raise
         remove_other_stores(out, manifest["store"])
     return BuildResult(project, input_hash, len(asserted), len(inferred), instances, report,
                        timer, reasoner, manifest=manifest)
