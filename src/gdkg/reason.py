@@ -110,9 +110,23 @@ def _propagate_held(known: set[Triple], held: set[Triple], chains) -> set[Triple
     if len(tbox.covered(held, chains)) != len(held):
         return None
     added = tbox.propagate(held, known, chains)
-    if len(tbox.covered(added, chains)) != len(added):
+    if len(tbox.covered(added, chains)) != len(added) or _two_values(tbox, added):
         return None
     return _drop_untyped_things(known | added)
+
+
+def _two_values(tbox: _TBox, added: set[Triple]) -> bool:
+    """True when a subject has two values of a functional property: then prp-fp makes
+    them owl:sameAs (reasonable's prp-fp is quadratic in the property's triples: at a
+    million triples it asked for 12 GB, so the held-out triples are checked here)."""
+    if not tbox.functional:
+        return False
+    values: dict = {}
+    for triples in (*(tbox.buckets.get(p, ()) for p in tbox.functional), added):
+        for s, p, o in triples:
+            if p in tbox.functional and values.setdefault((s, p), o) != o:
+                return True
+    return False
 
 
 def _inert_triples(index: dict[object, list[Triple]]) -> set[Triple]:
@@ -197,6 +211,7 @@ class _TBox:
         kinds = _multimap((o, RDF.type, s) for s, _, o in b.get(RDF.type, ()))
         self.symmetric = kinds.get(OWL.SymmetricProperty, set())
         self.transitive = kinds.get(OWL.TransitiveProperty, set())
+        self.functional = kinds.get(OWL.FunctionalProperty, set())
         self.special = (kinds.get(OWL.FunctionalProperty, set())
                         | kinds.get(OWL.InverseFunctionalProperty, set())
                         | kinds.get(OWL.IrreflexiveProperty, set())
@@ -236,8 +251,9 @@ class _TBox:
         or of owl:Thing."""
         if any(len(steps) != 2 for _, steps in chains):
             return set()
-        refused = self.special | {p for p, supers in self.sub_props.items()
-                                  if not supers.isdisjoint(self.special)}
+        # functional properties too (prp-fp): the caller checks that no subject has two values
+        special = self.special - self.functional
+        refused = special | {p for p, supers in self.sub_props.items() if not supers.isdisjoint(special)}
         special_classes = self.special_classes
         reserved = (str(RDF), str(RDFS), str(OWL))
         plain: dict = {}  # predicate -> usable?; the same few predicates recur a million times
