@@ -139,15 +139,19 @@ def main() -> int:
     parser.add_argument("--only", action="append", default=[], metavar="NAME",
                         help="only this named query (repeatable; default: all of them)")
     parser.add_argument("--json", action="store_true", help="print the figures as JSON")
+    parser.add_argument("--root", type=Path, metavar="DIR",
+                        help="serve this built project as it is (e.g. bench/run.py's 1 M-triple copy) "
+                             "instead of a private copy of this checkout")
     args = parser.parse_args()
 
     work = Path(tempfile.mkdtemp(prefix="gdkg-serve-bench-"))
     try:
-        for name in ("ontology", "data", "shapes", "queries"):
-            shutil.copytree(ROOT / name, work / name)
-        if (ROOT / "build").is_dir():
-            shutil.copytree(ROOT / "build", work / "build")  # reused if fresh, else rebuilt
-        process, base = start_server(work, args.workers)
+        if args.root is None:
+            for name in ("ontology", "data", "shapes", "queries"):
+                shutil.copytree(ROOT / name, work / name)
+            if (ROOT / "build").is_dir():
+                shutil.copytree(ROOT / "build", work / "build")  # reused if fresh, else rebuilt
+        process, base = start_server(args.root or work, args.workers)
         try:
             paths = [p for p in request_paths(base)
                      if not args.only or p.split("?")[0].rsplit("/", 1)[-1] in args.only]

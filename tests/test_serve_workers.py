@@ -61,3 +61,23 @@ def test_timeout_kills_and_replaces_the_worker(pool):
         t.join(20)
     assert results == [21, 21, 21, 21]
     assert set(pool.pids()) == after
+
+
+def test_workers_open_the_on_disk_store_read_only(pool, kg):
+    """Each worker opens build/'s Oxigraph store (no copy of the graph of its own), read-only."""
+    import os
+    from pathlib import Path
+
+    from gdkg.serve.workers import _open_graph
+
+    build_dir = Path(kg.paths[0]).parent
+    stores = [p for p in build_dir.iterdir() if p.name.startswith("store-")]
+    if not stores or not Path("/proc/self/fd").is_dir():
+        pytest.skip("no on-disk store in this build, or no /proc to look into the workers")
+    for pid in pool.pids():
+        opened = {os.path.realpath(f"/proc/{pid}/fd/{fd}") for fd in os.listdir(f"/proc/{pid}/fd")}
+        assert any(path.startswith(str(stores[0].resolve())) for path in opened), pid
+    graph = _open_graph(list(kg.paths))
+    assert len(graph) == len(kg)
+    with pytest.raises((OSError, RuntimeError), match="read-write|read.only"):
+        graph._store.update("INSERT DATA { <urn:x> <urn:y> <urn:z> }")

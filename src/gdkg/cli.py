@@ -61,6 +61,10 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--store", choices=["oxigraph", "memory"], default=None,
                         help="SPARQL engine for queries: oxigraph (default; build/'s on-disk store) "
                              "or memory (rdflib's, the fallback without pyoxigraph); or $GDKG_STORE")
+    parser.add_argument("--shacl", choices=["auto", "pyshacl", "turbo"], default=None,
+                        help="SHACL engine: pyshacl (the reference; auto) or turbo (pyshacl-turbo, "
+                             "where installed: faster on large graphs, misses sh:minInclusive results "
+                             "on ill-typed numbers); or $GDKG_SHACL")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("build", help="load, reason (OWL RL), validate (SHACL) and write build/",
@@ -296,6 +300,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     if args.store:
         os.environ["GDKG_STORE"] = args.store  # KnowledgeGraph.open reads it (so do child processes)
+    if args.shacl:
+        os.environ["GDKG_SHACL"] = args.shacl  # validation.shacl_engine reads it (as do children)
     from . import language
 
     language.current = args.lang

@@ -89,10 +89,44 @@ def _closure(graph: Graph | set[Triple], engine: Engine) -> set[Triple]:
 def _reasonable_closure(asserted: set[Triple]) -> set[Triple]:
     index = _by_predicate(asserted, None)
     inert = _inert_triples(index)
-    result = _reason_with_reasonable(asserted - inert, index)
+    chains = _property_chains(index)
+    held = _TBox(asserted).covered(asserted - inert, chains)
+    result = _reason_with_reasonable(asserted - inert - held, index)
     if any(p == SAME_AS and s != o for s, p, o in result):
         return _reason_with_reasonable(asserted, index)  # eq-rep-* could use the held-out triples
+    if held:
+        result = _propagate_held(result, held, chains)
+        if result is None:  # the full TBox lets some other rule fire on them: reason on everything
+            return _reason_with_reasonable(asserted - inert, index) | inert
     return result | inert
+
+
+def _propagate_held(known: set[Triple], held: set[Triple], chains) -> set[Triple] | None:
+    """The closure of ``known`` (a closure) with the instance triples ``held`` added, by the
+    few rules of :meth:`_TBox.propagate` instead of reasonable — at a million triples
+    reasonable needs ~8 KB per triple it sees. None when another rule could fire on
+    ``held`` or on what it derives (then reasonable must see them)."""
+    tbox = _TBox(known)
+    if len(tbox.covered(held, chains)) != len(held):
+        return None
+    added = tbox.propagate(held, known, chains)
+    if len(tbox.covered(added, chains)) != len(added) or _two_values(tbox, added):
+        return None
+    return _drop_untyped_things(known | added)
+
+
+def _two_values(tbox: _TBox, added: set[Triple]) -> bool:
+    """True when a subject has two values of a functional property: then prp-fp makes
+    them owl:sameAs (reasonable's prp-fp is quadratic in the property's triples: at a
+    million triples it asked for 12 GB, so the held-out triples are checked here)."""
+    if not tbox.functional:
+        return False
+    values: dict = {}
+    for triples in (*(tbox.buckets.get(p, ()) for p in tbox.functional), added):
+        for s, p, o in triples:
+            if p in tbox.functional and values.setdefault((s, p), o) != o:
+                return True
+    return False
 
 
 def _inert_triples(index: dict[object, list[Triple]]) -> set[Triple]:
@@ -177,6 +211,7 @@ class _TBox:
         kinds = _multimap((o, RDF.type, s) for s, _, o in b.get(RDF.type, ()))
         self.symmetric = kinds.get(OWL.SymmetricProperty, set())
         self.transitive = kinds.get(OWL.TransitiveProperty, set())
+        self.functional = kinds.get(OWL.FunctionalProperty, set())
         self.special = (kinds.get(OWL.FunctionalProperty, set())
                         | kinds.get(OWL.InverseFunctionalProperty, set())
                         | kinds.get(OWL.IrreflexiveProperty, set())
@@ -187,20 +222,56 @@ class _TBox:
                                 | {s for s, _, _ in b.get(OWL.disjointWith, ())}
                                 | {s for s, _, _ in b.get(OWL.hasKey, ())}
                                 | {o for _, _, o in b.get(OWL.someValuesFrom, ())}
-                                | {o for _, _, o in b.get(OWL.allValuesFrom, ())})
+                                | {o for _, _, o in b.get(OWL.allValuesFrom, ())}
+                                # restrictions, class expressions and their members (cls-*)
+                                | {s for s, _, _ in b.get(OWL.onProperty, ())}
+                                | {o for _, _, o in b.get(RDF.first, ())}
+                                | {t for p in (OWL.intersectionOf, OWL.unionOf, OWL.oneOf, OWL.complementOf)
+                                   for s, _, o in b.get(p, ()) for t in (s, o)})
 
     def covers(self, delta: set[Triple], chains) -> bool:
         """True when only the rules of :meth:`propagate` can fire on ``delta``."""
         if any(len(steps) != 2 for _, steps in chains):
             return False
-        for _, p, o in delta:
-            if p in self.special or p in _SCHEMA_PREDICATES - {RDF.type} or p == OWL.sameAs:
+        refused = self.special | (_SCHEMA_PREDICATES - {TYPE}) | {SAME_AS}
+        refused |= {p for p, supers in self.sub_props.items() if not supers.isdisjoint(self.special)}
+        special_classes, owl = self.special_classes, str(OWL)
+        for _, p, o in delta:  # hot loop: constants only, no Namespace attribute look-ups
+            if p in refused:
                 return False
-            if p == RDF.type and (o in self.special_classes or str(o).startswith(str(OWL))):
-                return False
-            if p in self.sub_props and any(q in self.special for q in self.sub_props[p]):
+            if p == TYPE and (o in special_classes or str.startswith(o, owl)):
                 return False
         return True
+
+    def covered(self, triples: Iterable[Triple], chains) -> set[Triple]:
+        """The instance triples among ``triples`` on which only the rules of :meth:`propagate`
+        can fire: a predicate outside the RDF/RDFS/OWL vocabularies (or an RDFS annotation
+        such as rdfs:label) with no special axiom,
+        or rdf:type of a plain class (no restriction, class expression, disjointness, key)
+        or of owl:Thing."""
+        if any(len(steps) != 2 for _, steps in chains):
+            return set()
+        # functional properties too (prp-fp): the caller checks that no subject has two values
+        special = self.special - self.functional
+        refused = special | {p for p, supers in self.sub_props.items() if not supers.isdisjoint(special)}
+        special_classes = self.special_classes
+        reserved = (str(RDF), str(RDFS), str(OWL))
+        plain: dict = {}  # predicate -> usable?; the same few predicates recur a million times
+        out: set[Triple] = set()
+        for triple in triples:
+            p, o = triple[1], triple[2]
+            if p == TYPE:
+                if type(o) is URIRef and o not in special_classes and (
+                        o == THING or not str.startswith(o, reserved)):
+                    out.add(triple)
+                continue
+            usable = plain.get(p)
+            if usable is None:
+                usable = plain[p] = p not in refused and (
+                    p in _ANNOTATIONS or not str.startswith(p, reserved))
+            if usable and type(triple[0]) is not Literal:
+                out.add(triple)
+        return out
 
     def propagate(self, delta: set[Triple], known: set[Triple], chains) -> set[Triple]:
         """Semi-naive closure of ``delta`` under prp-spo1, prp-inv, prp-symp, prp-trp,
@@ -214,6 +285,16 @@ class _TBox:
                 into[p][o].add(s)
         added: set[Triple] = set()
         agenda = set(delta)
+        # hot loop (a million triples at scale): local names, and per predicate the rules
+        # that can fire, looked up once instead of for every triple
+        super_classes, sub_props, inverses = self.super_classes, self.sub_props, self.inverses
+        symmetric, transitive, domains, ranges = self.symmetric, self.transitive, self.domains, self.ranges
+        as_first = defaultdict(list)
+        as_second = defaultdict(list)
+        for prop, (first, second) in chains:
+            as_first[first].append((prop, second))
+            as_second[second].append((prop, first))
+        empty = ()
         while agenda:
             for s, p, o in agenda:
                 if p in follow:
@@ -221,26 +302,33 @@ class _TBox:
                     into[p][o].add(s)
             added |= agenda
             new: set[Triple] = set()
+            add, update = new.add, new.update
             for s, p, o in agenda:
-                if p == RDF.type:
-                    new.update((s, RDF.type, c) for c in self.super_classes.get(o, ()))
+                if p == TYPE:
+                    for c in super_classes.get(o, empty):
+                        add((s, TYPE, c))
                     continue
-                new.update((s, q, o) for q in self.sub_props.get(p, ()))
-                new.update((o, q, s) for q in self.inverses.get(p, ()))
-                if p in self.symmetric:
-                    new.add((o, p, s))
-                if p in self.transitive:
-                    new.update((s, p, z) for z in out[p].get(o, ()))
-                    new.update((x, p, o) for x in into[p].get(s, ()))
-                new.update((s, RDF.type, c) for c in self.domains.get(p, ()))
-                if not isinstance(o, Literal):
-                    new.update((o, RDF.type, c) for c in self.ranges.get(p, ()))
-                for prop, (first, second) in chains:
-                    if p == first:
-                        new.update((s, prop, z) for z in out[second].get(o, ()))
-                    if p == second:
-                        new.update((x, prop, o) for x in into[first].get(s, ()))
-            agenda = new - known - added
+                for q in sub_props.get(p, empty):
+                    add((s, q, o))
+                for q in inverses.get(p, empty):
+                    add((o, q, s))
+                if p in symmetric:
+                    add((o, p, s))
+                if p in transitive:
+                    update((s, p, z) for z in out[p].get(o, empty))
+                    update((x, p, o) for x in into[p].get(s, empty))
+                for c in domains.get(p, empty):
+                    add((s, TYPE, c))
+                if type(o) is not Literal:
+                    for c in ranges.get(p, empty):
+                        add((o, TYPE, c))
+                for prop, second in as_first.get(p, empty):
+                    update((s, prop, z) for z in out[second].get(o, empty))
+                for prop, first in as_second.get(p, empty):
+                    update((x, prop, o) for x in into[first].get(s, empty))
+            new -= known
+            new -= added
+            agenda = new
         return added
 
 
@@ -254,6 +342,9 @@ def _multimap(triples: Iterable[Triple]) -> dict[object, set]:
         result[s].add(o)
     return result
 
+
+#: RDFS predicates no OWL 2 RL rule treats specially (beyond those of any property)
+_ANNOTATIONS = {RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy}
 
 _SCHEMA_PREDICATES = {RDF.type, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain, RDFS.range,
                       OWL.equivalentClass, OWL.equivalentProperty}
@@ -381,7 +472,7 @@ def _schema_rules(buckets: dict[object, list[Triple]]) -> set[Triple]:
 def _drop_untyped_things(triples: set[Triple]) -> set[Triple]:
     """reasonable asserts ``x a owl:Thing`` for every resource; OWL 2 RL derives it
     only for instances of a class (cax-sco with scm-cls). Keep just those."""
-    types = _by_predicate(triples, {TYPE}).get(TYPE, [])
+    types = [t for t in triples if t[1] == TYPE]  # not a full index of every predicate
     classes = {s for s, _, o in types if o == CLASS}
     typed = {s for s, _, o in types if o in classes and o != THING}
     return triples - {t for t in types if t[2] == THING and t[0] not in typed}

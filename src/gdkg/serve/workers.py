@@ -1,8 +1,8 @@
 """Query worker processes: the endpoint's queries run here, so a runaway one can be killed.
 
 A SPARQL engine cannot be interrupted from another thread, so each query runs in
-one of a few worker processes that hold the reasoned graph (loaded from build/
-like :meth:`gdkg.store.KnowledgeGraph.open`). When a query outlives its timeout
+one of a few worker processes that open the reasoned graph (build/'s on-disk
+Oxigraph store, read-only, like :meth:`gdkg.store.KnowledgeGraph.open`). When a query outlives its timeout
 its worker is killed and replaced in the background; the other workers keep
 answering. A worker's address space can be bounded (``memory_mb``) so a query
 that tries to gather everything dies alone instead of taking the machine.
@@ -106,9 +106,7 @@ def _worker_main(paths: list[str], conn, memory_mb: int | None) -> None:
         limit = memory_mb * 1024 * 1024
         with contextlib.suppress(ValueError, OSError):
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-    from ..store import KnowledgeGraph
-
-    kg = KnowledgeGraph([Path(p) for p in paths])
+    kg = _open_graph([Path(p) for p in paths])
     conn.send(("ready", len(kg)))
     while True:
         try:
@@ -123,6 +121,27 @@ def _worker_main(paths: list[str], conn, memory_mb: int | None) -> None:
             conn.send(("error", (400, str(syntax_error(sparql, str(exc))))))
         except Exception as exc:  # the engine's message goes back to the client
             conn.send(("error", (500, f"query failed: {type(exc).__name__}: {exc}")))
+
+
+def _open_graph(paths: list[Path]):
+    """The graph of build/'s N-Triples ``paths``: build/'s on-disk Oxigraph store opened
+    read-only when the build wrote one (milliseconds, and the workers share the OS page
+    cache instead of each holding a copy), else the N-Triples loaded into memory."""
+    from ..persistent_store import open_store
+    from ..store import KnowledgeGraph, default_store
+
+    if default_store() == "oxigraph" and paths:
+        import json
+
+        build_dir = paths[0].parent
+        try:
+            manifest = json.loads((build_dir / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            manifest = None
+        disk = open_store(build_dir, manifest) if isinstance(manifest, dict) else None
+        if disk is not None:
+            return KnowledgeGraph(paths, "oxigraph", opened=disk)
+    return KnowledgeGraph(paths)
 
 
 class _Worker:
@@ -261,5 +280,6 @@ class WorkerPool:
 
 def default_workers() -> int:
     """Three workers at least (one or two may be busy with runaway queries until their
-    timeout), at most four; each holds its own copy of the graph."""
+    timeout), at most four; each opens build/'s store read-only (or, without one, holds
+    its own copy of the graph)."""
     return max(3, min(4, os.cpu_count() or 2))

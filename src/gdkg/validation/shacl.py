@@ -180,10 +180,14 @@ def _patch_pyshacl() -> None:
         Validator.create_validation_report = classmethod(_linear_report)
 
 
-def validate(data: Graph, shapes: Graph, focus_nodes: list[str] | None = None) -> ValidationReport:
+def validate(data: Graph, shapes: Graph, focus_nodes: list[str] | None = None,
+             engine: str | None = None) -> ValidationReport:
     """Validate ``data`` against ``shapes`` (no inference; SPARQL constraints on);
-    only the ``focus_nodes`` (IRIs) when given."""
-    from pyshacl import validate as shacl_validate
+    only the ``focus_nodes`` (IRIs) when given. ``engine``: see :mod:`.shacl_engine`
+    (default ``$GDKG_SHACL``, else pySHACL)."""
+    from .shacl_engine import validate_function
+
+    shacl_validate = validate_function(engine)
 
     _patch_pyshacl()
 
@@ -229,7 +233,7 @@ def _language(message: Literal, sources: list, templates: dict) -> str:
 
 def _order(result: ValidationResult) -> tuple:
     return (-SEVERITY_ORDER[result.severity], result.focus, result.path or "",
-            result.value or "", result.shape or "")
+            result.value or "", result.shape or "", sorted(result.messages.items()))
 
 
 def _text(term) -> str | None:
