@@ -38,7 +38,7 @@ from .load import Triple
 from .namespaces import PREFIXES
 from .project import Project
 from .serialize import ntriples
-from .store import Answer, QueryResult, _with_values
+from .store import Answer, SparqlGraph, _with_values
 
 GRAPH_BASE = "https://w3id.org/gdkg/graph/"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
@@ -109,20 +109,12 @@ def _term(binding: dict) -> Node:
     return Literal(value, datatype=URIRef(datatype))
 
 
-class RemoteGraph:
+class RemoteGraph(SparqlGraph):
     """A SPARQL 1.1 endpoint with the query interface of :class:`gdkg.store.KnowledgeGraph`."""
 
     def __init__(self, endpoint: Endpoint | str, timeout: float = _TIMEOUT):
         self.endpoint = endpoint if isinstance(endpoint, Endpoint) else Endpoint.from_url(endpoint)
         self.timeout = timeout
-
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        """Run a SELECT or ASK remotely; ``bindings`` pre-bind variables as in the local store."""
-        answer = self.execute(sparql, bindings)
-        if answer.form not in ("SELECT", "ASK"):
-            raise ValueError(f"query() runs SELECT and ASK; this is a {answer.form} "
-                             "(use execute() for its triples)")
-        return answer.result()
 
     def execute(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> Answer:
         """Any query form, as :meth:`gdkg.store.KnowledgeGraph.execute` answers it: SELECT

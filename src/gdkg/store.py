@@ -99,7 +99,23 @@ def default_store() -> str:
     return "oxigraph" if pyoxigraph is not None else "memory"
 
 
-class KnowledgeGraph:
+class SparqlGraph:
+    """What every graph gdkg queries offers: ``execute`` (any query form, streamed) in the
+    subclass, and ``query`` (SELECT or ASK, gathered) on top of it."""
+
+    def execute(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> Answer:
+        raise NotImplementedError
+
+    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
+        """Run a SPARQL SELECT or ASK; ``bindings`` pre-bind variables (values, not text)."""
+        answer = self.execute(sparql, bindings)
+        if answer.form not in ("SELECT", "ASK"):
+            raise ValueError(f"query() runs SELECT and ASK; this is a {answer.form} "
+                             "(use execute() for its triples)")
+        return answer.result()
+
+
+class KnowledgeGraph(SparqlGraph):
     """Asserted + inferred triples, queryable with SPARQL 1.1.
 
     Read-only: :meth:`open` hands out one shared instance per unchanged build/."""
@@ -167,14 +183,6 @@ class KnowledgeGraph:
         if self._store is not None:
             return len(self._store)
         return len(self._graph)
-
-    def query(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> QueryResult:
-        """Run a SPARQL SELECT or ASK; ``bindings`` pre-bind variables (values, not text)."""
-        answer = self.execute(sparql, bindings)
-        if answer.form not in ("SELECT", "ASK"):
-            raise ValueError(f"query() runs SELECT and ASK; this is a {answer.form} "
-                             "(use execute() for its triples)")
-        return answer.result()
 
     def execute(self, sparql: str, bindings: Mapping[str, Node] | None = None) -> Answer:
         """Run any SPARQL query form; rows or triples stream as the engine yields them.
