@@ -32,18 +32,14 @@ class Matrix:
     def mismatches(self, lang: str = "en") -> list[str]:
         """Totals computed from the designations that differ from the printed ones."""
         problems = []
-        for iri, zh, _ in self.clusters:
-            declared = self.declared.get(iri)
-            if declared is not None and declared != self.row_total(iri):
-                problems.append(f"{zh}：计算得 {self.row_total(iri)} 个城市，附件 1 列 {declared} 个"
-                                if lang == "zh" else
-                                f"{zh}: {self.row_total(iri)} cities computed, {declared} declared")
-        for iri, zh, _ in self.cities:
-            declared = self.declared.get(iri)
-            if declared is not None and declared != self.column_total(iri):
-                problems.append(f"{zh}：计算得 {self.column_total(iri)} 个集群，附件 1 列 {declared} 个"
-                                if lang == "zh" else
-                                f"{zh}: {self.column_total(iri)} clusters computed, {declared} declared")
+        for items, total, noun_zh, noun_en in ((self.clusters, self.row_total, "城市", "cities"),
+                                               (self.cities, self.column_total, "集群", "clusters")):
+            for iri, zh, _ in items:
+                declared, computed = self.declared.get(iri), total(iri)
+                if declared is not None and declared != computed:
+                    problems.append(f"{zh}：计算得 {computed} 个{noun_zh}，附件 1 列 {declared} 个"
+                                    if lang == "zh" else
+                                    f"{zh}: {computed} {noun_en} computed, {declared} declared")
         return problems
 
     def rows(self, lang: str = "zh") -> tuple[list[str], list[list[object]]]:

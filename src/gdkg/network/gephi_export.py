@@ -33,7 +33,7 @@ import networkx as nx
 
 from ..project import Project
 from .metrics import add_metrics
-from .projections import NetworkError, NetworkSource, check_kind, projection
+from .projections import NetworkError, NetworkSource, check_kind, checked_choice, projection
 
 FORMATS = ("gexf", "graphml", "csv", "json")
 SUFFIX = {"gexf": ".gexf", "graphml": ".graphml", "csv": ".csv", "json": ".json"}
@@ -44,13 +44,7 @@ class ExportError(NetworkError):
 
 
 def check_format(fmt: str) -> str:
-    if fmt in FORMATS:
-        return fmt
-    import difflib
-
-    close = difflib.get_close_matches(fmt, FORMATS, n=1, cutoff=0.5)
-    hint = f" Did you mean {close[0]}?" if close else ""
-    raise ExportError(f"unknown format {fmt!r}; choose one of {', '.join(FORMATS)}.{hint}")
+    return checked_choice(fmt, FORMATS, "format", ExportError, close=1)
 
 
 # ---------------------------------------------------------------- attributes

@@ -63,12 +63,18 @@ def curie(iri: str) -> str:
     return iri
 
 
+def checked_choice(value: str, choices, what: str, error: type[Exception] | None = None,
+                   close: int = 2) -> str:
+    """``value`` if it is one of ``choices``, else ``error`` naming them, with the closest."""
+    if value in choices:
+        return value
+    matches = difflib.get_close_matches(value, choices, n=close, cutoff=0.5)
+    hint = f" Did you mean {' or '.join(matches)}?" if matches else ""
+    raise (error or NetworkError)(f"unknown {what} {value!r}; choose one of {', '.join(choices)}.{hint}")
+
+
 def check_kind(kind: str) -> str:
-    if kind in KINDS:
-        return kind
-    close = difflib.get_close_matches(kind, KINDS, n=2, cutoff=0.5)
-    hint = f" Did you mean {' or '.join(close)}?" if close else ""
-    raise NetworkError(f"unknown graph kind {kind!r}; choose one of {', '.join(KINDS)}.{hint}")
+    return checked_choice(kind, KINDS, "graph kind")
 
 
 def _value(term):
