@@ -175,6 +175,9 @@ def _add_publish_command(sub) -> None:
     p.add_argument("--graph-per-source", action="store_true",
                    help="one named graph per source document instead of the default graph")
     p.add_argument("--graph", metavar="IRI", help="upload into this named graph instead of the default graph")
+    p.add_argument("--user", metavar="NAME",
+                   help="log in as NAME (HTTP digest or basic); the password is read from "
+                        "$GDKG_ENDPOINT_PASSWORD, never from the command line")
 
 
 def _add_data_commands(sub) -> None:

@@ -300,7 +300,7 @@ def cmd_publish(args, project: Project) -> int:
     from .remote_endpoint import Endpoint, EndpointError, publish
 
     try:
-        endpoint = Endpoint.from_url(args.endpoint, args.update_url, args.store_url)
+        endpoint = Endpoint.from_url(args.endpoint, args.update_url, args.store_url, user=args.user)
     except EndpointError as exc:
         _err(str(exc))
         return EXIT_UNUSABLE

@@ -68,6 +68,11 @@ def add_parsers(sub, formatter) -> None:
                    help="stop the query after S seconds (default 60; 0 = no limit)")
     p.add_argument("--endpoint", metavar="URL",
                    help="run on this SPARQL 1.1 endpoint instead of the local build (see gdkg publish)")
+    p.add_argument("--default-graph", action="append", default=[], metavar="IRI",
+                   help="with --endpoint: query this named graph as the default graph (repeatable; "
+                        "e.g. the --graph of gdkg publish on Virtuoso)")
+    p.add_argument("--user", metavar="NAME",
+                   help="with --endpoint: log in as NAME (password from $GDKG_ENDPOINT_PASSWORD)")
     p.set_defaults(handler=cmd_query, parser=p)
 
     p = sub.add_parser("describe", help="everything the graph states about one entity, with sources",
@@ -236,7 +241,8 @@ def _run_and_print(args, project, query, params) -> int:
         spec = query.specs.get(name)
         if spec is not None and spec.takes == "text" and len(value) >= 2 and value[0] == value[-1] in "\"'":
             params[name] = value[1:-1]
-    kg = open_graph_for(args.endpoint, project)  # local, or a SPARQL server (--endpoint)
+    kg = open_graph_for(args.endpoint, project, user=args.user,  # local, or a SPARQL server
+                        default_graphs=args.default_graph)
     bound = bindings(kg, query, params)
     timeout = args.timeout if args.timeout and args.timeout > 0 else None
     answer = run_with_timeout(kg, query.text, bound, timeout=timeout)

@@ -20,14 +20,17 @@ key); query such a server with its union-default-graph option on.
 
 from __future__ import annotations
 
+import base64
 import contextlib
 import json
+import os
+import re
 import urllib.error
 import urllib.parse
 import urllib.request
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import BNode, Literal, URIRef
@@ -43,6 +46,7 @@ from .store import Answer, SparqlGraph, _with_values
 GRAPH_BASE = "https://w3id.org/gdkg/graph/"
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 _TIMEOUT = 60.0
+PASSWORD_VARIABLE = "GDKG_ENDPOINT_PASSWORD"
 
 
 class EndpointError(Exception):
@@ -56,24 +60,79 @@ class Endpoint:
     query: str
     update: str
     store: str
+    default_graphs: tuple[str, ...] = ()  # the queries' dataset (default-graph-uri); () = the server's
+    user: str | None = None  # HTTP digest or basic authentication, as the server asks
+    password: str = field(default="", repr=False)
 
     @classmethod
-    def from_url(cls, url: str, update: str | None = None, store: str | None = None) -> Endpoint:
+    def from_url(cls, url: str, update: str | None = None, store: str | None = None,
+                 default_graphs: Iterable[str] = (), user: str | None = None,
+                 password: str | None = None) -> Endpoint:
         """``url`` is the query endpoint. For an Oxigraph-style URL ending in
         ``/query`` the update and store URLs default to ``/update`` and ``/store``
-        beside it; otherwise to the same URL (Virtuoso, Fuseki's ``/ds``)."""
+        beside it; otherwise to the same URL (Virtuoso, Fuseki's ``/ds``). With ``user``
+        and no ``password``, the password is read from ``$GDKG_ENDPOINT_PASSWORD`` (never
+        a command-line argument, which other users of the machine see in ``ps``)."""
         parsed = urllib.parse.urlsplit(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
             raise EndpointError(f"{url!r} is not an http(s) URL of a SPARQL endpoint "
                                 "(e.g. http://127.0.0.1:7878/query)")
         base = url[: -len("/query")] if parsed.path.endswith("/query") else None
+        if user and password is None:
+            password = os.environ.get(PASSWORD_VARIABLE)
+            if password is None:
+                raise EndpointError(f"--user {user}: set the password in the environment variable "
+                                    f"{PASSWORD_VARIABLE} (e.g. read -rs {PASSWORD_VARIABLE}; "
+                                    f"export {PASSWORD_VARIABLE})")
         return cls(url, update or (base + "/update" if base else url),
-                   store or (base + "/store" if base else url))
+                   store or (base + "/store" if base else url), tuple(default_graphs),
+                   user or None, password or "")
+
+    def request(self, url: str, *, data: bytes | None = None, method: str = "GET",
+                headers: Mapping[str, str] | None = None, timeout: float = _TIMEOUT) -> bytes:
+        """One HTTP request; with a user, logged in by the scheme the server asks for.
+
+        The challenge is fetched by the same request without a body first: a server
+        that refuses a large unauthenticated upload closes the connection before it
+        is sent, which urllib reports as a broken pipe instead of retrying."""
+        headers = dict(headers or {})
+        if not self.user:
+            return _request(url, data=data, method=method, headers=headers, timeout=timeout)
+        try:
+            return _request(url, data=data, method=method,
+                            headers={**headers, **self._authorization(url, method, headers, timeout)},
+                            timeout=timeout)
+        except EndpointError:
+            if data:  # a refused login also cuts an upload short: ask again without the body
+                _request(url, data=b"", method=method, timeout=timeout,
+                         headers={**headers, **self._authorization(url, method, headers, timeout)})
+            raise
+
+    def _authorization(self, url: str, method: str, headers: Mapping[str, str],
+                       timeout: float) -> dict[str, str]:
+        probe = urllib.request.Request(url, data=b"", method=method, headers=dict(headers))
+        try:
+            with urllib.request.urlopen(probe, timeout=timeout):  # noqa: S310 (http only)
+                return {}  # the server does not ask for a login here
+        except urllib.error.HTTPError as exc:
+            challenge = exc.headers.get("WWW-Authenticate", "") if exc.code == 401 else ""
+        except OSError:
+            return {}  # the real request reports it
+        scheme, _, params = challenge.partition(" ")
+        passwords = urllib.request.HTTPPasswordMgrWithDefaultRealm()
+        passwords.add_password(None, url, self.user, self.password)
+        if scheme.lower() == "digest":
+            digest = urllib.request.HTTPDigestAuthHandler(passwords)
+            fields = urllib.request.parse_keqv_list(urllib.request.parse_http_list(params))
+            value = digest.get_authorization(urllib.request.Request(url, method=method), fields)
+            return {"Authorization": f"Digest {value}"} if value else {}
+        token = base64.b64encode(f"{self.user}:{self.password}".encode()).decode("ascii")
+        return {"Authorization": f"Basic {token}"}
 
 
-def _request(url: str, *, data: bytes | None = None, method: str = "GET",
-             headers: Mapping[str, str] | None = None, timeout: float = _TIMEOUT) -> bytes:
-    request = urllib.request.Request(url, data=data, method=method, headers=dict(headers or {}))
+def _request(url: str, *, data: bytes | None, method: str, headers: Mapping[str, str],
+             timeout: float) -> bytes:
+    request = urllib.request.Request(url, data=data, method=method, headers=dict(headers))
     try:
         with urllib.request.urlopen(request, timeout=timeout) as response:  # noqa: S310 (http only)
             return response.read()
@@ -89,6 +148,38 @@ def _request(url: str, *, data: bytes | None = None, method: str = "GET",
         raise EndpointError(f"{method} {url}: no answer within {timeout:g} s") from None
     except OSError as exc:
         raise EndpointError(f"{method} {url}: {exc.strerror or exc}") from None
+
+
+_FORM = "application/x-www-form-urlencoded; charset=utf-8"
+
+
+def _form(*fields: tuple[str, str]) -> bytes:
+    """A form-encoded POST body: the one way of sending a query or an update that
+    every server takes (Virtuoso 7.2 hangs on an ``application/sparql-query`` body)."""
+    return urllib.parse.urlencode(fields).encode("ascii")
+
+
+# Tokens of a SPARQL text that may hold a quote: IRIs, comments, a GROUP_CONCAT
+# separator (a bare string by the grammar), string literals (long forms first)
+# with what follows them (a language tag or a datatype).
+_TOKENS = re.compile(r'''<[^<>"{}|^`\\\x00-\x20]*>|\#[^\n]*|
+    (?i:separator)\s*=\s*(?:"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')|
+    (?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\'|
+               "(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*')(?P<tagged>\s*(?:@|\^\^))?''', re.X)
+
+
+def _typed_strings(sparql: str) -> str:
+    """Non-ASCII simple-literal constants written as ``"…"^^xsd:string``: the same term
+    in RDF 1.1, but Virtuoso 7.2 reads an untyped constant as a narrow SQL string and
+    mis-decodes the graph's UTF-8 text it is concatenated with."""
+
+    def typed(match: re.Match) -> str:
+        text = match.group(0)
+        if match.group("string") is None or match.group("tagged") or text.isascii():
+            return text
+        return f"{text}^^<{_XSD_STRING}>"
+
+    return _TOKENS.sub(typed, sparql)
 
 
 def _prologue() -> str:
@@ -123,11 +214,12 @@ class RemoteGraph(SparqlGraph):
 
         form = classify(sparql)
         graph_form = form in ("CONSTRUCT", "DESCRIBE")
-        text = _prologue() + _with_values(sparql, bindings)
+        text = _typed_strings(_prologue() + _with_values(sparql, bindings))
         accept = "application/n-triples" if graph_form else "application/sparql-results+json"
-        body = _request(self.endpoint.query, data=text.encode("utf-8"), method="POST",
-                        headers={"Content-Type": "application/sparql-query; charset=utf-8",
-                                 "Accept": accept}, timeout=self.timeout)
+        dataset = [("default-graph-uri", graph) for graph in self.endpoint.default_graphs]
+        body = self.endpoint.request(self.endpoint.query, data=_form(("query", text), *dataset),
+                                     method="POST", headers={"Content-Type": _FORM, "Accept": accept},
+                                     timeout=self.timeout)
         if graph_form:
             from rdflib import Graph
 
@@ -150,16 +242,15 @@ class RemoteGraph(SparqlGraph):
         return Answer("SELECT", variables, iter(rows))
 
     def update(self, sparql: str) -> None:
-        _request(self.endpoint.update, data=sparql.encode("utf-8"), method="POST",
-                 headers={"Content-Type": "application/sparql-update; charset=utf-8"},
-                 timeout=self.timeout)
+        self.endpoint.request(self.endpoint.update, data=_form(("update", sparql)), method="POST",
+                              headers={"Content-Type": _FORM}, timeout=self.timeout)
 
     def put_graph(self, graph: str | None, triples: Iterable[Triple]) -> None:
         """Replace one graph (``None``: the default graph) by ``triples`` (Graph Store PUT)."""
         query = "default" if graph is None else "graph=" + urllib.parse.quote(graph, safe="")
-        _request(f"{self.endpoint.store}?{query}", data=ntriples(triples).encode("utf-8"),
-                 method="PUT", headers={"Content-Type": "application/n-triples"},
-                 timeout=self.timeout)
+        self.endpoint.request(f"{self.endpoint.store}?{query}", data=ntriples(triples).encode("utf-8"),
+                              method="PUT", headers={"Content-Type": "application/n-triples"},
+                              timeout=self.timeout)
 
 
 @dataclass
@@ -259,11 +350,12 @@ def publish(project: Project, endpoint: Endpoint | str, *, graph_per_source: boo
     return PublishResult({target: len(triples) for target, triples in sorted(targets.items())})
 
 
-def open_graph_for(endpoint: str | None, project: Project):
-    """The graph a command runs on: the SPARQL endpoint ``--endpoint`` names, else the
-    project's local reasoned graph."""
+def open_graph_for(endpoint: str | None, project: Project, *, user: str | None = None,
+                   default_graphs: Iterable[str] = ()):
+    """The graph a command runs on: the SPARQL endpoint ``--endpoint`` names (as ``user``,
+    with ``default_graphs`` as the dataset), else the project's local reasoned graph."""
     if endpoint:
-        return RemoteGraph(Endpoint.from_url(endpoint))
+        return RemoteGraph(Endpoint.from_url(endpoint, default_graphs=default_graphs, user=user))
     from .store import KnowledgeGraph
 
     return KnowledgeGraph.open(project)
