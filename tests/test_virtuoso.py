@@ -13,6 +13,8 @@ default graph, since Virtuoso's own default graph is the union of all its graphs
 
 from __future__ import annotations
 
+import contextlib
+import os
 import shutil
 import subprocess
 import time
@@ -135,6 +137,11 @@ def virtuoso(tmp_path_factory):
         print(f"\nvirtuoso: up in {time.monotonic() - started:.1f} s")
         yield server
     finally:
+        with contextlib.suppress(OSError, IndexError, ValueError):  # the server's own CPU time
+            fields = Path(f"/proc/{process.pid}/stat").read_text().rsplit(")", 1)[1].split()
+            ticks = os.sysconf("SC_CLK_TCK")
+            print(f"\nvirtuoso: server CPU user {int(fields[11]) / ticks:.1f} s, "
+                  f"sys {int(fields[12]) / ticks:.1f} s")
         process.terminate()
         try:
             process.wait(timeout=30)

@@ -157,6 +157,10 @@ def _add_publish_command(sub) -> None:
           gdkg publish --endpoint http://127.0.0.1:7878/query
           gdkg publish --endpoint http://127.0.0.1:7878/query --graph-per-source
           gdkg query shared-core-cities --endpoint http://127.0.0.1:7878/query --param a=汽车 --param b=新能源
+          gdkg publish --endpoint http://HOST:8890/sparql-auth --user NAME --graph IRI
+              --store-url http://HOST:8890/sparql-graph-crud-auth
+                                                      Virtuoso: a user with the SPARQL_UPDATE role,
+                                                      the password in $GDKG_ENDPOINT_PASSWORD
         The asserted and inferred triples of build/ (rebuilt first if the sources
         changed) go into the default graph, or with --graph-per-source into one named
         graph per source document (https://w3id.org/gdkg/graph/<document-key>, plus

@@ -3,8 +3,10 @@
 Two W3C protocols, nothing server-specific:
 
 * **SPARQL 1.1 Protocol** (queries, updates): :class:`RemoteGraph` sends a query
-  as ``application/sparql-query`` and reads ``application/sparql-results+json``,
-  so a named query gives the same rows remotely as on the local store;
+  as a form-encoded POST (the one form every server takes; Virtuoso 7.2 hangs on an
+  ``application/sparql-query`` body), with ``default-graph-uri`` where a dataset is
+  named, and reads ``application/sparql-results+json``, so a named query gives the
+  same rows remotely as on the local store;
 * **SPARQL 1.1 Graph Store HTTP Protocol** (uploads): :func:`publish` PUTs the
   build's N-Triples into a fresh named graph and then, in one update request,
   ``MOVE``\\s it onto the target graph, so readers never see a half-replaced graph
@@ -13,7 +15,9 @@ Two W3C protocols, nothing server-specific:
 
 Oxigraph (``oxigraph serve``) answers queries at ``/query``, updates at
 ``/update`` and the graph store at ``/store``; other servers differ, so every
-URL can be given on its own. With ``--graph-per-source`` each source
+URL can be given on its own (Virtuoso: ``/sparql-auth`` and
+``/sparql-graph-crud-auth`` with a digest login, see the README). A login is a
+user name with the password from ``$GDKG_ENDPOINT_PASSWORD``. With ``--graph-per-source`` each source
 document's triples go into a graph of their own (``GRAPH_BASE`` + document
 key); query such a server with its union-default-graph option on.
 """
