@@ -22,14 +22,23 @@ Where the two engines were found to differ (issue 12, item 3), and what gdkg doe
   only bound values, in a sub-select, and OPTIONAL-join its result.
 - ORDER BY ties: rows equal on the ORDER BY keys come in each engine's own order, so every
   query orders by enough keys to make the order total.
+- rdflib's ORDER BY after GROUP BY ignores a group key that is not selected (so the queries
+  order by MIN(?key)), and ignores the whole ORDER BY when it mixes an aggregate's alias with
+  an aggregate expression; ORDER BY STR(?x) with ?x unbound raises TypeError (COALESCE it);
+  MIN over IRIs returns a string (IRI(MIN(STR(?x))) gives the IRI on both).
+- SAMPLE picks any value, each engine its own: the queries take MIN instead.
 - UNION duplicates: for an entity matched by two UNION branches Oxigraph returns the row
   twice (bag semantics, as the spec says) where rdflib returned it once; SELECT DISTINCT
   where a row means a fact.
 - An OPTIONAL whose pattern uses a variable bound only outside it (a parameter's VALUES):
   rdflib dropped rows the OPTIONAL did not extend; such defaults are now a UNION branch.
-- Speed: rdflib evaluates FILTER NOT EXISTS once per row and MINUS pairwise, and joins
-  big unselective patterns slowly (over a minute for some queries); the queries use
-  OPTIONAL + !BOUND, VALUES and selective patterns first, so each runs in seconds there.
+- Speed: rdflib evaluates FILTER NOT EXISTS once per row and MINUS pairwise; and it joins a
+  pattern to what precedes it in its group by substituting bindings only while no earlier part
+  is itself a join or below a DISTINCT; after that it evaluates the pattern whole (four label
+  patterns: a Cartesian product). gdkg binds parameters with a VALUES block at the start of the
+  group, which adds such a join, so the slow queries keep their rows in one sub-select and the
+  parameter's FILTER outside it, and use OPTIONAL + !BOUND, so each runs in seconds there.
+  Four queries are still far too slow on rdflib (TOO_SLOW_ON_RDFLIB below).
 """
 
 from __future__ import annotations
