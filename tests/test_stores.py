@@ -1,51 +1,86 @@
 """The two SPARQL engines answer the same, and build/'s on-disk Oxigraph store is verified.
 
-Every named query runs on the Oxigraph store `gdkg build` writes under build/ and on
-rdflib's memory store (`--store memory`); the rows must be equal. Oxigraph returns
-plain strings typed xsd:string, which gdkg normalises to plain literals on the way
-out (the known trap), so a difference there fails here too. GROUP_CONCAT's order is
-each engine's own, so concatenated values are compared as sets of their parts.
+Every named query in queries/ (the list is read from the directory, so a new query is
+compared too) and every network projection runs on the Oxigraph store `gdkg build` writes
+under build/ and on rdflib's memory store (`--store memory`); the rows must be equal, term
+for term and in the same order.
+
+Where the two engines were found to differ (issue 12, item 3), and what gdkg does about it:
+
+- Representation. Oxigraph returns plain strings typed xsd:string and stores numbers and
+  booleans in canonical form ("23.6820"^^xsd:decimal comes back "23.682", "1"^^xsd:boolean
+  "true"); rdflib keeps the lexical form as written. gdkg's result layer turns both into one
+  form (load._term drops xsd:string; store.canonical canonicalises rdflib's numbers).
+- GROUP_CONCAT's language tag: Oxigraph keeps a tag all the parts share ("广州、深圳"@zh),
+  rdflib returns a plain literal. The queries concatenate STR(…) so both give plain text.
+- GROUP_CONCAT's order is unspecified; each engine concatenates in its own order. The
+  queries concatenate the rows of a sub-select that is ORDER BY the parts (both engines
+  keep that order through GROUP BY; checked here, since SPARQL does not promise it).
+- GROUP_CONCAT over an unbound value (an OPTIONAL that did not match): Oxigraph's plain
+  GROUP_CONCAT makes the whole group's value unbound, its DISTINCT form skips it; rdflib's
+  plain form skips it and its DISTINCT form raises NotBoundError. The queries concatenate
+  only bound values, in a sub-select, and OPTIONAL-join its result.
+- ORDER BY ties: rows equal on the ORDER BY keys come in each engine's own order, so every
+  query orders by enough keys to make the order total.
+- rdflib's ORDER BY after GROUP BY ignores a group key that is not selected (so the queries
+  order by MIN(?key)), and ignores the whole ORDER BY when it mixes an aggregate's alias with
+  an aggregate expression; ORDER BY STR(?x) with ?x unbound raises TypeError (COALESCE it);
+  MIN over IRIs returns a string (IRI(MIN(STR(?x))) gives the IRI on both).
+- SAMPLE picks any value, each engine its own: the queries take MIN instead.
+- UNION duplicates: for an entity matched by two UNION branches Oxigraph returns the row
+  twice (bag semantics, as the spec says) where rdflib returned it once; SELECT DISTINCT
+  where a row means a fact.
+- An OPTIONAL whose pattern uses a variable bound only outside it (a parameter's VALUES):
+  rdflib dropped rows the OPTIONAL did not extend; such defaults are now a UNION branch.
+- Speed: rdflib evaluates FILTER NOT EXISTS once per row and MINUS pairwise; and it joins a
+  pattern to what precedes it in its group by substituting bindings only while no earlier part
+  is itself a join or below a DISTINCT; after that it evaluates the pattern whole (four label
+  patterns: a Cartesian product). gdkg binds parameters with a VALUES block at the start of the
+  group, which adds such a join, so the slow queries keep their rows in one sub-select and the
+  parameter's FILTER outside it, and use OPTIONAL + !BOUND, so each runs in seconds there.
+  Four queries are still far too slow on rdflib (TOO_SLOW_ON_RDFLIB below).
 """
 
 from __future__ import annotations
 
 import json
-import re
-import shlex
 
 import networkx as nx
 import pytest
 
-from conftest import copy_project, gdkg
+from conftest import ROOT, copy_project, gdkg
 from gdkg.network import projection
+from gdkg.network.projections import KINDS, NetworkSource
 from gdkg.query import named_queries, run
 from gdkg.store import KnowledgeGraph
 
-_SEPARATORS = re.compile(r"、|；|; |, | ")
+#: Queries (and the projection built on one) that rdflib's engine still takes well over 30 s
+#: for on the bundled graph, so the suite cannot compare them within its time budget: open work
+#: of issue 12, item 3 (Oxigraph answers each in under 2 s). They are listed, never dropped.
+TOO_SLOW_ON_RDFLIB = {
+    "conflicts-figure-attribution": "rdflib > 30 s (nested sub-selects joined after UNIONs)",
+    "conflicts-layout-core": "rdflib > 30 s (sub-selects with DISTINCT joined whole)",
+    "conflicts-layout-unstarred": "rdflib > 30 s (sub-selects with DISTINCT joined whole)",
+    "network-kg": "rdflib > 300 s (every triple between typed entities, ~12 k rows)",
+}
 
 
-def _value(term) -> str:
-    if term is None:
-        return ""
-    text = term.n3()
-    if " " in str(term) or "、" in str(term) or "；" in str(term) or ", " in str(term):
-        parts = sorted(_SEPARATORS.split(str(term)))
-        return f"{type(term).__name__}:{getattr(term, 'language', None)}:{'|'.join(parts)}"
-    return text
+def _slow(value: str, query: str | None = None):
+    """``value`` as a test parameter, skipped with the reason when ``query`` (default: value) is
+    one of :data:`TOO_SLOW_ON_RDFLIB`."""
+    reason = TOO_SLOW_ON_RDFLIB.get(query or value)
+    marks = [pytest.mark.skip(reason=f"{reason}; open work of issue 12, item 3")] if reason else []
+    return pytest.param(value, marks=marks)
+
+
+#: every named query of the project, so a new query is compared automatically
+NAMED_QUERIES = sorted(path.stem for path in (ROOT / "queries").glob("*.rq"))
 
 
 def _rows(result) -> list[tuple]:
-    return sorted(tuple((k, _value(v)) for k, v in sorted(row.items())) for row in result.rows)
-
-
-def _example_params(query) -> dict[str, str]:
-    params: dict[str, str] = {}
-    words = shlex.split(query.examples[0]) if query.examples else []
-    for flag, value in zip(words, words[1:], strict=False):
-        if flag == "--param":
-            name, _, text = value.partition("=")
-            params[name] = text
-    return params
+    """The rows in the engine's order, each as (variable, N-Triples term) pairs."""
+    return [tuple((name, None if row.get(name) is None else row[name].n3())
+                  for name in result.variables) for row in result.rows]
 
 
 @pytest.fixture(scope="module")
@@ -62,40 +97,34 @@ def test_the_build_writes_an_on_disk_store_and_commands_open_it(built, kg):
     assert len(kg) == built.asserted + built.inferred  # opened from disk, not re-parsed
 
 
-#: Named queries rdflib's engine answers quickly enough for the suite; the comparison of the
-#: rest is bench/run.py's (``--stores oxigraph,memory``). Found by running every named query on
-#: both engines: rdflib takes over 20 s for city-pairs, cluster-links, cooperation-zones,
-#: network-kg and three conflicts-* queries, raises NotBoundError on GROUP_CONCAT(DISTINCT) over
-#: an unbound OPTIONAL variable (city-specialisations, cluster-figures, tasks-without-lead), and
-#: differs on city-actors, cluster-pairs-enterprises, cluster-subfields, network-nodes,
-#: place-chain-gaps, projects and zone-clusters-without-core — open work of issue 12, item 3.
-ENGINE_AGREEMENT = ("city-clusters", "declared-totals", "department-pairs", "department-tasks",
-                    "disputed-figures", "enterprises", "network-bipartite", "network-chain",
-                    "platforms", "shared-core-cities", "shared-key-cities", "source-statements",
-                    "subfield-anchors", "subfield-chain", "subfield-cities", "zone-portfolio",
-                    "zone-subfields-without-city", "conflicts-implausible")
-
-
-@pytest.mark.parametrize("name", ENGINE_AGREEMENT)
+@pytest.mark.parametrize("name", [_slow(name) for name in NAMED_QUERIES])
 def test_named_query_answers_the_same_on_both_stores(built, kg, memory_kg, name):
     assert memory_kg.store == "memory" and memory_kg._graph is not None
     query = named_queries(built.project)[name]
-    params = _example_params(query)
+    params = query.example_params()
     oxigraph, memory = run(kg, query, params), run(memory_kg, query, params)
     assert oxigraph.variables == memory.variables
     assert oxigraph.boolean == memory.boolean
     assert oxigraph.rows, "the example gives rows, so this compares more than two empty answers"
-    assert _rows(oxigraph) == _rows(memory)
+    assert _rows(oxigraph) == _rows(memory)  # the same rows in the same order
 
 
-@pytest.mark.parametrize("kind", ["bipartite", "chain"])
-def test_network_projections_are_the_same_on_both_stores(built, kg, memory_kg, kind):
-    one = projection(kind, built.project, kg=kg)
-    other = projection(kind, built.project, kg=memory_kg)
-    assert sorted(one.nodes(data=True)) == sorted(other.nodes(data=True))
-    assert nx.utils.edges_equal(one.edges(data=True), other.edges(data=True)) or sorted(
-        map(repr, one.edges(data=True))) == sorted(map(repr, other.edges(data=True)))
-    assert one.number_of_nodes() > 0
+@pytest.mark.parametrize("kind", [_slow(kind, f"network-{kind}") for kind in KINDS])
+def test_network_projections_are_the_same_on_both_stores(network_sources, kind):
+    oxigraph, memory = network_sources  # the network queries' rows, read once per store
+    one, other = projection(kind, source=oxigraph), projection(kind, source=memory)
+    assert type(one) is type(other) and one.number_of_nodes() > 0 and one.number_of_edges() > 0
+    assert list(one.nodes(data=True)) == list(other.nodes(data=True))  # same nodes, order, attributes
+    assert _edges(one) == _edges(other)
+
+
+@pytest.fixture(scope="module")
+def network_sources(built, kg, memory_kg) -> tuple[NetworkSource, NetworkSource]:
+    return NetworkSource(kg, built.project), NetworkSource(memory_kg, built.project)
+
+
+def _edges(graph: nx.Graph) -> list[tuple]:
+    return list(graph.edges(keys=True, data=True) if graph.is_multigraph() else graph.edges(data=True))
 
 
 def test_a_damaged_store_is_rebuilt_never_trusted(project, tmp_path, capsys):

@@ -12,6 +12,7 @@ import os
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
+from decimal import Decimal
 from pathlib import Path
 
 from rdflib import Graph, Literal, URIRef
@@ -208,8 +209,39 @@ class KnowledgeGraph(SparqlGraph):
         if answer.type in ("CONSTRUCT", "DESCRIBE"):
             return Answer(answer.type, triples=iter(answer.graph))
         variables = [str(v) for v in answer.vars]
-        return Answer("SELECT", variables, ({name: row[i] for i, name in enumerate(variables)}
+        return Answer("SELECT", variables, ({name: canonical(row[i]) for i, name in enumerate(variables)}
                                             for row in answer))
+
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_INTEGERS = {_XSD + name for name in ("integer", "int", "long", "short", "byte", "nonNegativeInteger",
+                                      "positiveInteger", "nonPositiveInteger", "negativeInteger",
+                                      "unsignedInt", "unsignedLong", "unsignedShort", "unsignedByte")}
+
+
+def canonical(term: Node | None) -> Node | None:
+    """A decimal, integer or boolean literal in the canonical form Oxigraph stores it in
+    (``"23.6820"`` → ``"23.682"``, ``"1.00"`` → ``"1"``, ``"007"`` → ``"7"``, ``"1"`` → ``"true"``), so
+    rdflib's store, which keeps the lexical form as written, gives the same rows."""
+    if not isinstance(term, Literal) or term.datatype is None:
+        return term
+    datatype, text = str(term.datatype), str(term).strip()
+    try:
+        if datatype == _XSD + "decimal":
+            value = Decimal(text)
+            if not value.is_finite():
+                return term
+            lexical = format(value.normalize(), "f")
+            lexical = "0" if lexical in ("-0", "0") else lexical
+        elif datatype in _INTEGERS:
+            lexical = str(int(text))
+        elif datatype == _XSD + "boolean" and text in ("0", "1", "true", "false"):
+            lexical = "true" if text in ("1", "true") else "false"
+        else:
+            return term
+    except (ValueError, ArithmeticError):
+        return term
+    return term if lexical == str(term) else Literal(lexical, datatype=term.datatype)
 
 
 def _graph_form(sparql: str) -> str:
