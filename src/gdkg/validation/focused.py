@@ -58,8 +58,9 @@ class ShapePlan:
     fixed_queries: list[tuple[URIRef, str]] | None = None
 
 
-def plan_shapes(shapes: set[Triple]) -> ShapePlan:
-    graph = to_graph(shapes)
+def plan_shapes(shapes: set[Triple], graph: Graph | None = None) -> ShapePlan:
+    """``graph``: the same ``shapes`` as an rdflib Graph, when the caller has one (read only)."""
+    graph = to_graph(shapes) if graph is None else graph
     prefixes = _prefix_lines(graph)
     global_nodes = {}
     for shape, target in graph.subject_objects(SH.target):
@@ -293,8 +294,10 @@ def neighbourhood(focus: set, index: TripleIndex, plan: ShapePlan) -> set[Triple
     """Every triple the local shapes read when validating the ``focus`` nodes."""
     triples: set[Triple] = set()
 
+    rdf_type = RDF.type
+
     def types(node) -> None:
-        triples.update((node, p, o) for p, o in index.out.get(node, ()) if p == RDF.type)
+        triples.update((node, p, o) for p, o in index.out.get(node, ()) if p == rdf_type)
 
     for node in focus:
         triples.update((node, p, o) for p, o in index.out.get(node, ()))
@@ -437,6 +440,9 @@ def _near(new: Iterable[Triple], index: TripleIndex, hops: int = 2) -> set:
 
 
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+# the terms the loops below compare with, looked up once (namespace attributes are slow)
+_TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf
+_TARGET_CLASS, _TARGET_SUBJECTS, _TARGET_OBJECTS, _TARGET_NODE = _TARGETS
 
 
 def _targeting(plan: ShapePlan, focus: set, index: TripleIndex, ontology: set[Triple]) -> Graph:
@@ -445,7 +451,7 @@ def _targeting(plan: ShapePlan, focus: set, index: TripleIndex, ontology: set[Tr
     (pySHACL's own focus_nodes option also filters the value nodes of nested shapes.)"""
     sub_classes: dict = defaultdict(set)
     for s, p, o in ontology:
-        if p == RDFS.subClassOf:
+        if p == _SUBCLASS:
             sub_classes[o].add(s)
 
     def descendants(cls) -> set:
@@ -463,21 +469,21 @@ def _targeting(plan: ShapePlan, focus: set, index: TripleIndex, ontology: set[Tr
     for n in focus:
         for p, o in index.out.get(n, ()):
             subject_of[p].add(n)
-            if p == RDF.type:
+            if p == _TYPE:
                 of_type[o].add(n)
         for _, p in index.into.get(n, ()):
             object_of[p].add(n)
     kept = [t for t in plan.local if t[1] not in _TARGETS]
     selected: set[Triple] = set()
     for s, p, o in plan.local:
-        if p == SH.targetClass:
+        if p == _TARGET_CLASS:
             for cls in descendants(o):
-                selected.update((s, SH.targetNode, n) for n in of_type.get(cls, ()))
-        elif p == SH.targetSubjectsOf:
-            selected.update((s, SH.targetNode, n) for n in subject_of.get(o, ()))
-        elif p == SH.targetObjectsOf:
-            selected.update((s, SH.targetNode, n) for n in object_of.get(o, ()))
-        elif p == SH.targetNode and o in focus:
+                selected.update((s, _TARGET_NODE, n) for n in of_type.get(cls, ()))
+        elif p == _TARGET_SUBJECTS:
+            selected.update((s, _TARGET_NODE, n) for n in subject_of.get(o, ()))
+        elif p == _TARGET_OBJECTS:
+            selected.update((s, _TARGET_NODE, n) for n in object_of.get(o, ()))
+        elif p == _TARGET_NODE and o in focus:
             selected.add((s, p, o))
     return to_graph(kept + list(selected))
 
