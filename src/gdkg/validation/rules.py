@@ -62,8 +62,13 @@ class Vocabulary:
                     self.object_properties.add(s)
             elif p == rdfs_range and isinstance(o, URIRef):
                 self.ranges[s].add(o)
-        self.used_predicates = {p for _, p, _ in base.triples}
-        self.used_classes = {o for _, p, o in base.triples if p == rdf_type}
+        if hasattr(base, "triple_index"):  # the base's index has them at hand
+            by_predicate = base.triple_index().by_predicate
+            self.used_predicates = {p for p, pairs in by_predicate.items() if pairs}
+            self.used_classes = {o for _, o in by_predicate.get(rdf_type, ())}
+        else:
+            self.used_predicates = {p for _, p, _ in base.triples}
+            self.used_classes = {o for _, p, o in base.triples if p == rdf_type}
         shapes = base.shapes_graph() if hasattr(base, "shapes_graph") else to_graph(base.shapes)
         self.shape_classes: dict[URIRef, set[URIRef]] = defaultdict(set)
         self.shape_in: dict[URIRef, list] = defaultdict(list)
