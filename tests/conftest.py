@@ -15,6 +15,28 @@ from gdkg.store import KnowledgeGraph
 
 ROOT = Path(__file__).resolve().parents[1]
 
+#: modules that take longest (about a minute of CPU each or more): run first, so that with
+#: pytest-xdist (--dist loadfile) no worker starts one of them while the others are done
+SLOW_FIRST = ("test_reasoner_equivalence.py", "test_validate_focused.py", "test_wheel.py",
+              "test_hostile_io.py", "test_add.py", "test_bad_inputs.py", "test_serve_browser.py")
+
+
+def pytest_collection_modifyitems(session, config, items) -> None:
+    """Slow modules first (a stable sort: the order within each module is kept)."""
+    rank = {name: n for n, name in enumerate(SLOW_FIRST)}
+    items.sort(key=lambda item: rank.get(item.path.name, len(rank)))
+
+
+@pytest.fixture(scope="session", autouse=True)
+def own_user_cache(tmp_path_factory):
+    """A per-user cache directory of this test session (each xdist worker has its own):
+    commands that build the bundled graph outside a project never share, or touch, the
+    real ~/.cache/gdkg. Tests that set XDG_CACHE_HOME themselves still do."""
+    mp = pytest.MonkeyPatch()
+    mp.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("xdg-cache")))
+    yield
+    mp.undo()
+
 
 @pytest.fixture(scope="session")
 def project() -> Project:

@@ -188,9 +188,17 @@ def parse_text(text: str, shown: str) -> list[Triple]:
     naming the limit a file goes over (triples, literal length, nesting)."""
     if pyoxigraph is not None:
         triples: list[Triple] = []
+        terms: dict = {}  # each term converted once (rdflib terms are slow to make)
+
+        def term(t):
+            found = terms.get(t)
+            if found is None:
+                found = terms[t] = _term(t)
+            return found
+
         try:
             for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.TURTLE):
-                triple = (_term(q.subject), _term(q.predicate), _term(q.object))
+                triple = (term(q.subject), term(q.predicate), term(q.object))
                 _check_term_sizes(triple, shown)
                 triples.append(triple)
                 if len(triples) > MAX_TRIPLES_PER_FILE:

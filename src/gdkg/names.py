@@ -64,11 +64,12 @@ class NameIndex:
         self._labels: dict[URIRef, dict[str, str]] = defaultdict(dict)
         self._names: dict[str, set[URIRef]] = defaultdict(set)
         self._spelled: dict[URIRef, list[str]] = defaultdict(list)
+        label = RDFS.label  # (a namespace attribute is slow to look up in a loop)
         for predicate in _NAME_PREDICATES:
             for node, name in graph.subject_objects(predicate):
                 if not isinstance(node, URIRef) or not isinstance(name, Literal):
                     continue
-                if predicate == RDFS.label:  # the smallest, should a language have two
+                if predicate == label:  # the smallest, should a language have two
                     lang, text = name.language or "", str(name)
                     if text < self._labels[node].get(lang, "\U0010ffff"):
                         self._labels[node][lang] = text

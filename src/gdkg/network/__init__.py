@@ -10,17 +10,16 @@
 Projections are defined by ``queries/network-<kind>.rq``; see :mod:`.projections`.
 """
 
-from .metrics import (
-    add_metrics,
-    chain_completeness,
-    city_similarity,
-    communities,
-    great_circle_km,
-    node_metrics,
-    zone_bridge_totals,
-    zone_bridges,
-)
-from .projections import KINDS, NetworkError, NetworkSource, curie, projection
+from .kinds import KINDS, NetworkError
+
+# everything else pulls in NetworkX (and more): imported on first use, so that importing
+# gdkg.network (e.g. for the CLI parser's choices) stays cheap
+_LAZY = {name: "metrics" for name in (
+    "add_metrics", "chain_completeness", "city_similarity", "communities", "great_circle_km",
+    "node_metrics", "zone_bridge_totals", "zone_bridges")}
+_LAZY.update({name: "projections" for name in ("NetworkSource", "curie", "projection")})
+_LAZY.update({name: "gephi_export" for name in ("export", "FORMATS", "ExportError")})
+_LAZY.update({"analyze": "analysis_report", "write_figures": "figures"})
 
 __all__ = ["KINDS", "NetworkError", "NetworkSource", "add_metrics", "chain_completeness",
            "city_similarity", "communities", "curie", "great_circle_km", "node_metrics",
@@ -29,14 +28,8 @@ __all__ = ["KINDS", "NetworkError", "NetworkSource", "add_metrics", "chain_compl
 
 
 def __getattr__(name: str):
-    # export, analyze and figures pull in heavier modules; import them on first use
-    if name in ("export", "FORMATS", "ExportError"):
-        from . import gephi_export
-        return getattr(gephi_export, name)
-    if name == "analyze":
-        from .analysis_report import analyze
-        return analyze
-    if name == "write_figures":  # (the module is gdkg.network.figures)
-        from .figures import write_figures
-        return write_figures
+    if name in _LAZY:
+        from importlib import import_module
+
+        return getattr(import_module(f".{_LAZY[name]}", __name__), name)
     raise AttributeError(f"module 'gdkg.network' has no attribute {name!r}")

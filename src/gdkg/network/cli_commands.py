@@ -8,7 +8,7 @@ import textwrap
 from pathlib import Path
 
 from ..project import Project
-from .projections import KINDS, NetworkError
+from .kinds import KINDS, NetworkError
 
 EXIT_OK, EXIT_UNUSABLE = 0, 2
 

@@ -43,16 +43,12 @@ from ..namespaces import PREFIXES
 from ..project import Project
 from ..query import get_query
 from ..store import KnowledgeGraph
+from .kinds import KINDS, NetworkError
 
-KINDS = ("bipartite", "city", "cluster", "chain", "kg")
 GD = PREFIXES["gd"]
 
 #: namespaces longest first, so the most specific prefix wins
 _BY_LENGTH = sorted(PREFIXES.items(), key=lambda item: -len(item[1]))
-
-
-class NetworkError(ValueError):
-    """An unknown projection kind, or a graph the projection cannot be built from."""
 
 
 def curie(iri: str) -> str:

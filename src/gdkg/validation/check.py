@@ -140,6 +140,7 @@ class Base:
         self._job: PendingValidation | None = None
         self._plan = None
         self._index: TripleIndex | None = None
+        self._shapes_graph = None
 
     def start_report(self) -> None:
         """Start validating the graph without the new files in a forked child (on a
@@ -160,6 +161,12 @@ class Base:
         except (OSError, ValueError, TypeError):
             return None
 
+    def shapes_graph(self):
+        """The shapes as an rdflib Graph, built once (read by the shape plan and the checks)."""
+        if self._shapes_graph is None:
+            self._shapes_graph = to_graph(self.shapes)
+        return self._shapes_graph
+
     def triple_index(self) -> TripleIndex:
         if self._index is None:
             self._index = TripleIndex(self.triples)
@@ -174,7 +181,7 @@ class Base:
             return False
         if self._plan is None:
             try:
-                self._plan = plan_shapes(self.shapes)
+                self._plan = plan_shapes(self.shapes, self.shapes_graph())
             except ValueError:  # a shape the focused validation cannot follow
                 self._plan = False
             self._targets = None

@@ -22,8 +22,9 @@ bad-input corpus.
 
 from __future__ import annotations
 
+import contextlib
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 
 from rdflib import BNode, Graph, Literal, URIRef
@@ -51,10 +52,15 @@ class ShapePlan:
     #: graph every time, since any new triple may change their answer
     fixed_triples: set[Triple] = field(default_factory=set)
     objects_of: set[URIRef] = field(default_factory=set)  # sh:targetObjectsOf predicates
+    #: the fixed shapes' constraint queries as (focus node, query with PREFIX lines), when
+    #: those shapes state nothing but SPARQL constraints (else None): if none of the queries
+    #: answers differently with the new triples, the fixed shapes' results are the graph's
+    fixed_queries: list[tuple[URIRef, str]] | None = None
 
 
-def plan_shapes(shapes: set[Triple]) -> ShapePlan:
-    graph = to_graph(shapes)
+def plan_shapes(shapes: set[Triple], graph: Graph | None = None) -> ShapePlan:
+    """``graph``: the same ``shapes`` as an rdflib Graph, when the caller has one (read only)."""
+    graph = to_graph(shapes) if graph is None else graph
     prefixes = _prefix_lines(graph)
     global_nodes = {}
     for shape, target in graph.subject_objects(SH.target):
@@ -97,7 +103,34 @@ def plan_shapes(shapes: set[Triple]) -> ShapePlan:
                      fixed_triples=fixed_triples | declarations if fixed_triples else set())
     plan.sequences = _sequences(graph, set())
     plan.objects_of = {o for o in graph.objects(None, SH.targetObjectsOf) if isinstance(o, URIRef)}
+    plan.fixed_queries = _fixed_queries(graph, fixed_nodes)
     return plan
+
+
+#: what a shape with only SPARQL constraints, and each such constraint, may state besides them
+_FIXED_SHAPE = {RDF.type, RDFS.comment, RDFS.label, SH.severity, SH.targetNode, SH.sparql,
+                SH.message, SH.name, SH.description}
+_FIXED_CONSTRAINT = {RDF.type, RDFS.comment, RDFS.label, SH.prefixes, SH.message, SH.select}
+
+
+def _fixed_queries(graph: Graph, nodes: set) -> list[tuple[URIRef, str]] | None:
+    """(target node, query) of every SPARQL constraint of the fixed shapes, or None when a
+    fixed shape states anything else (a property shape, a deactivation, an ASK…)."""
+    prefixes = _prefix_lines(graph)
+    queries = []
+    for shape in sorted(nodes, key=str):
+        if any(p not in _FIXED_SHAPE for p, _ in graph.predicate_objects(shape)):
+            return None
+        for constraint in graph.objects(shape, SH.sparql):
+            select = graph.value(constraint, SH.select)
+            if select is None or any(p not in _FIXED_CONSTRAINT
+                                     for p, _ in graph.predicate_objects(constraint)):
+                return None
+            for target in graph.objects(shape, SH.targetNode):
+                if not isinstance(target, URIRef):
+                    return None
+                queries.append((target, prefixes + str(select)))
+    return queries
 
 
 def _prefix_lines(graph: Graph) -> str:
@@ -261,8 +294,10 @@ def neighbourhood(focus: set, index: TripleIndex, plan: ShapePlan) -> set[Triple
     """Every triple the local shapes read when validating the ``focus`` nodes."""
     triples: set[Triple] = set()
 
+    rdf_type = RDF.type
+
     def types(node) -> None:
-        triples.update((node, p, o) for p, o in index.out.get(node, ()) if p == RDF.type)
+        triples.update((node, p, o) for p, o in index.out.get(node, ()) if p == rdf_type)
 
     for node in focus:
         triples.update((node, p, o) for p, o in index.out.get(node, ()))
@@ -308,14 +343,29 @@ class GlobalTargets:
         if nt_file is None:
             self.store.bulk_extend(pyoxigraph.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in base)
         self.base = self._run()
+        self._fixed_base: list | None = None
 
     def _run(self) -> dict[object, set]:
         return {shape: {_rdflib(row["this"]) for row in self.store.query(query)
                         if row["this"] is not None}
                 for shape, query in self.plan.global_shapes.items()}
 
-    def with_new(self, new: set[Triple]) -> dict[object, set]:
-        """The candidates with ``new`` added (the store is left as it was)."""
+    def _fixed_answers(self) -> list:
+        """Every row of the fixed shapes' constraint queries ($this bound to their target)."""
+        import pyoxigraph
+
+        this = pyoxigraph.Variable("this")
+        answers = []
+        for target, query in self.plan.fixed_queries or ():
+            rows = self.store.query(query, substitutions={this: pyoxigraph.NamedNode(str(target))})
+            variables = rows.variables
+            answers.append(sorted(tuple(str(row[v]) if row[v] is not None else "" for v in variables)
+                                  for row in rows))
+        return answers
+
+    @contextlib.contextmanager
+    def _added(self, new: set[Triple]) -> Iterator[None]:
+        """The store with ``new`` added, as it was again afterwards."""
         import pyoxigraph
 
         quads = [pyoxigraph.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in new]
@@ -323,10 +373,28 @@ class GlobalTargets:
         for quad in added:
             self.store.add(quad)
         try:
-            return self._run()
+            yield
         finally:
             for quad in added:
                 self.store.remove(quad)
+
+    def with_new(self, new: set[Triple]) -> dict[object, set]:
+        """The candidates with ``new`` added (the store is left as it was)."""
+        with self._added(new):
+            return self._run()
+
+    def fixed_unchanged(self, new: set[Triple]) -> bool:
+        """True when the fixed shapes' queries answer exactly as on the graph without ``new``:
+        their results are then the graph's own (false when they cannot be run here)."""
+        if self.plan.fixed_queries is None:
+            return False
+        try:
+            if self._fixed_base is None:
+                self._fixed_base = self._fixed_answers()
+            with self._added(new):
+                return self._fixed_answers() == self._fixed_base
+        except (SyntaxError, OSError, ValueError, TypeError):  # a query Oxigraph cannot run
+            return False
 
 
 def _ox(term):
@@ -372,6 +440,9 @@ def _near(new: Iterable[Triple], index: TripleIndex, hops: int = 2) -> set:
 
 
 _TARGETS = (SH.targetClass, SH.targetSubjectsOf, SH.targetObjectsOf, SH.targetNode)
+# the terms the loops below compare with, looked up once (namespace attributes are slow)
+_TYPE, _SUBCLASS = RDF.type, RDFS.subClassOf
+_TARGET_CLASS, _TARGET_SUBJECTS, _TARGET_OBJECTS, _TARGET_NODE = _TARGETS
 
 
 def _targeting(plan: ShapePlan, focus: set, index: TripleIndex, ontology: set[Triple]) -> Graph:
@@ -380,7 +451,7 @@ def _targeting(plan: ShapePlan, focus: set, index: TripleIndex, ontology: set[Tr
     (pySHACL's own focus_nodes option also filters the value nodes of nested shapes.)"""
     sub_classes: dict = defaultdict(set)
     for s, p, o in ontology:
-        if p == RDFS.subClassOf:
+        if p == _SUBCLASS:
             sub_classes[o].add(s)
 
     def descendants(cls) -> set:
@@ -398,21 +469,21 @@ def _targeting(plan: ShapePlan, focus: set, index: TripleIndex, ontology: set[Tr
     for n in focus:
         for p, o in index.out.get(n, ()):
             subject_of[p].add(n)
-            if p == RDF.type:
+            if p == _TYPE:
                 of_type[o].add(n)
         for _, p in index.into.get(n, ()):
             object_of[p].add(n)
     kept = [t for t in plan.local if t[1] not in _TARGETS]
     selected: set[Triple] = set()
     for s, p, o in plan.local:
-        if p == SH.targetClass:
+        if p == _TARGET_CLASS:
             for cls in descendants(o):
-                selected.update((s, SH.targetNode, n) for n in of_type.get(cls, ()))
-        elif p == SH.targetSubjectsOf:
-            selected.update((s, SH.targetNode, n) for n in subject_of.get(o, ()))
-        elif p == SH.targetObjectsOf:
-            selected.update((s, SH.targetNode, n) for n in object_of.get(o, ()))
-        elif p == SH.targetNode and o in focus:
+                selected.update((s, _TARGET_NODE, n) for n in of_type.get(cls, ()))
+        elif p == _TARGET_SUBJECTS:
+            selected.update((s, _TARGET_NODE, n) for n in subject_of.get(o, ()))
+        elif p == _TARGET_OBJECTS:
+            selected.update((s, _TARGET_NODE, n) for n in object_of.get(o, ()))
+        elif p == _TARGET_NODE and o in focus:
             selected.add((s, p, o))
     return to_graph(kept + list(selected))
 
@@ -431,7 +502,7 @@ def validate_focused(plan: ShapePlan, index: TripleIndex, new: set[Triple], onto
     wanted = {str(n) for n in focus}
     results = [r for r in validate(local_data, _targeting(plan, focus, index, ontology)).results
                if r.focus in wanted]
-    if plan.fixed_triples:
+    if plan.fixed_triples and not (targets is not None and targets.fixed_unchanged(new)):
         results += validate(merged(), to_graph(plan.fixed_triples)).results
     if targets is None:
         results += validate(merged(), to_graph(plan.global_triples)).results

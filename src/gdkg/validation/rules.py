@@ -47,21 +47,29 @@ class Vocabulary:
         self.properties: set[URIRef] = set()
         self.object_properties: set[URIRef] = set()
         self.ranges: dict[URIRef, set[URIRef]] = defaultdict(set)
+        # (namespace attributes are slow to look up: once each, not once per triple)
+        rdf_type, rdfs_range, object_property = RDF.type, RDFS.range, OWL.ObjectProperty
+        class_types = (OWL.Class, RDFS.Class)
         for s, p, o in base.ontology:
             if not isinstance(s, URIRef):
                 continue
             self.defined.add(s)
-            if p == RDF.type and o in (OWL.Class, RDFS.Class):
+            if p == rdf_type and o in class_types:
                 self.classes.add(s)
-            elif p == RDF.type and o in _PROPERTY_TYPES:
+            elif p == rdf_type and o in _PROPERTY_TYPES:
                 self.properties.add(s)
-                if o == OWL.ObjectProperty:
+                if o == object_property:
                     self.object_properties.add(s)
-            elif p == RDFS.range and isinstance(o, URIRef):
+            elif p == rdfs_range and isinstance(o, URIRef):
                 self.ranges[s].add(o)
-        self.used_predicates = {p for _, p, _ in base.triples}
-        self.used_classes = {o for _, p, o in base.triples if p == RDF.type}
-        shapes = to_graph(base.shapes)
+        if hasattr(base, "triple_index"):  # the base's index has them at hand
+            by_predicate = base.triple_index().by_predicate
+            self.used_predicates = {p for p, pairs in by_predicate.items() if pairs}
+            self.used_classes = {o for _, o in by_predicate.get(rdf_type, ())}
+        else:
+            self.used_predicates = {p for _, p, _ in base.triples}
+            self.used_classes = {o for _, p, o in base.triples if p == rdf_type}
+        shapes = base.shapes_graph() if hasattr(base, "shapes_graph") else to_graph(base.shapes)
         self.shape_classes: dict[URIRef, set[URIRef]] = defaultdict(set)
         self.shape_in: dict[URIRef, list] = defaultdict(list)
         #: classes whose members must not share a name (the duplicate label shapes' targets)
