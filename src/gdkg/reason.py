@@ -19,13 +19,16 @@ from typing import Literal as TypingLiteral
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .load import LoadError, Triple, normalise_triples
+from .load import VOCABULARY, LoadError, Triple, normalise_triples
 
 Engine = TypingLiteral["auto", "reasonable", "owlrl"]
 
-# rdflib Namespace attribute access is a Python call; hot loops use these constants
-TYPE, SUB_CLASS, SUB_PROPERTY = RDF.type, RDFS.subClassOf, RDFS.subPropertyOf
-THING, CLASS, SAME_AS = OWL.Thing, OWL.Class, OWL.sameAs
+# rdflib Namespace attribute access is a Python call; hot loops use these constants. They are
+# the objects gdkg.load maps these IRIs to, and :func:`_canonical` makes every equal term one
+# object, so the hot loops test them with ``is``: rdflib's ``==`` is a Python call, tens of
+# millions of them at a million triples
+TYPE, SUB_CLASS, SUB_PROPERTY = (VOCABULARY[str(t)] for t in (RDF.type, RDFS.subClassOf, RDFS.subPropertyOf))
+THING, CLASS, SAME_AS = (VOCABULARY[str(t)] for t in (OWL.Thing, OWL.Class, OWL.sameAs))
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 
@@ -69,8 +72,12 @@ def closure(graph: Graph | set[Triple], engine: Engine = "auto",
 def _closure(graph: Graph | set[Triple], engine: Engine) -> set[Triple]:
     chosen = available_engine(engine)
     if chosen == "reasonable":
-        triples: Iterable[Triple] = _reasonable_closure(set(graph))
-    elif chosen == "owlrl":
+        canon: dict = {term: term for term in VOCABULARY.values()}
+        asserted = _canonical(graph, canon)
+        result = _reasonable_closure(asserted, canon)
+        result.update(asserted)  # (in place: a million-triple set is not copied)
+        return {t for t in result if type(t[0]) is not Literal and not (t[1] is SAME_AS and t[0] is t[2])}
+    if chosen == "owlrl":
         import owlrl
 
         copy = Graph()
@@ -81,24 +88,33 @@ def _closure(graph: Graph | set[Triple], engine: Engine) -> set[Triple]:
         raise ValueError(f"unknown reasoner {engine!r}; use auto, reasonable or owlrl")
     return {
         (s, p, o)
-        for s, p, o in (triples if chosen == "reasonable" else normalise_triples(triples))
+        for s, p, o in normalise_triples(triples)
         if type(s) is not Literal and not (s == o and p == SAME_AS)
     } | (graph if isinstance(graph, set) else set(graph))
 
 
-def _reasonable_closure(asserted: set[Triple]) -> set[Triple]:
+def _canonical(triples: Iterable[Triple], canon: dict) -> set[Triple]:
+    """``triples`` with every term replaced by the one object ``canon`` holds for it (added
+    when new). Terms from one :func:`gdkg.load.load_triples` are one object already, so
+    this is a dictionary look-up per term; it makes the ``is`` tests of the hot loops exact."""
+    c = canon.setdefault
+    return {(c(s, s), c(p, p), c(o, o)) for s, p, o in triples}
+
+
+def _reasonable_closure(asserted: set[Triple], canon: dict) -> set[Triple]:
     index = _by_predicate(asserted, None)
     inert = _inert_triples(index)
     chains = _property_chains(index)
     held = _TBox(asserted).covered(asserted - inert, chains)
-    result = _reason_with_reasonable(asserted - inert - held, index)
-    if any(p == SAME_AS and s != o for s, p, o in result):
-        return _reason_with_reasonable(asserted, index)  # eq-rep-* could use the held-out triples
+    result = _reason_with_reasonable(asserted - inert - held, index, canon)
+    if any(p is SAME_AS and s != o for s, p, o in result):
+        return _reason_with_reasonable(asserted, index, canon)  # eq-rep-* could use the held-out triples
     if held:
         result = _propagate_held(result, held, chains)
         if result is None:  # the full TBox lets some other rule fire on them: reason on everything
-            return _reason_with_reasonable(asserted - inert, index) | inert
-    return result | inert
+            return _reason_with_reasonable(asserted - inert, index, canon) | inert
+    result.update(inert)
+    return result
 
 
 def _propagate_held(known: set[Triple], held: set[Triple], chains) -> set[Triple] | None:
@@ -166,15 +182,16 @@ def _inert_triples(index: dict[object, list[Triple]]) -> set[Triple]:
     return inert
 
 
-def _reason_with_reasonable(asserted: set[Triple], index: dict[object, list[Triple]]) -> set[Triple]:
+def _reason_with_reasonable(asserted: set[Triple], index: dict[object, list[Triple]],
+                            canon: dict) -> set[Triple]:
     import reasonable
 
     chains = _property_chains(index)
-    triples = asserted | set(_one_time_triples())
+    triples = asserted | _canonical(_one_time_triples(), canon)
     triples |= _fixpoint(_schema_rules, _by_predicate(triples, _SCHEMA_PREDICATES))
     reasoner = reasonable.PyReasoner()
     reasoner.from_graph(list(triples))
-    known = _normalised(reasoner.reason())
+    known = _normalised(reasoner.reason(), canon)
     while True:
         tbox = _TBox(known)
         delta = (_schema_rules(tbox.buckets) | _chain_rule(tbox.buckets, chains)) - known
@@ -186,13 +203,14 @@ def _reason_with_reasonable(asserted: set[Triple], index: dict[object, list[Trip
             known |= tbox.propagate(delta, known, chains)
             return _drop_untyped_things(known)
         reasoner.from_graph(list(delta))
-        known = _normalised(reasoner.reason())
+        known = _normalised(reasoner.reason(), canon)
 
 
-def _normalised(triples: Iterable[Triple]) -> set[Triple]:
-    """reasonable returns plain strings typed xsd:string; make them plain again."""
-    return {(s, p, Literal(str(o))) if type(o) is Literal and o.datatype == XSD_STRING else (s, p, o)
-            for s, p, o in triples}
+def _normalised(triples: Iterable[Triple], canon: dict) -> set[Triple]:
+    """reasonable returns plain strings typed xsd:string; make them plain again (and each
+    term the object ``canon`` holds for it)."""
+    return _canonical(((s, p, Literal(str(o))) if type(o) is Literal and o.datatype == XSD_STRING
+                       else (s, p, o) for s, p, o in triples), canon)
 
 
 class _TBox:
@@ -260,9 +278,9 @@ class _TBox:
         out: set[Triple] = set()
         for triple in triples:
             p, o = triple[1], triple[2]
-            if p == TYPE:
+            if p is TYPE:
                 if type(o) is URIRef and o not in special_classes and (
-                        o == THING or not str.startswith(o, reserved)):
+                        o is THING or not str.startswith(o, reserved)):
                     out.add(triple)
                 continue
             usable = plain.get(p)
@@ -304,7 +322,7 @@ class _TBox:
             new: set[Triple] = set()
             add, update = new.add, new.update
             for s, p, o in agenda:
-                if p == TYPE:
+                if p is TYPE:
                     for c in super_classes.get(o, empty):
                         add((s, TYPE, c))
                     continue
@@ -471,11 +489,12 @@ def _schema_rules(buckets: dict[object, list[Triple]]) -> set[Triple]:
 
 def _drop_untyped_things(triples: set[Triple]) -> set[Triple]:
     """reasonable asserts ``x a owl:Thing`` for every resource; OWL 2 RL derives it
-    only for instances of a class (cax-sco with scm-cls). Keep just those."""
-    types = [t for t in triples if t[1] == TYPE]  # not a full index of every predicate
-    classes = {s for s, _, o in types if o == CLASS}
-    typed = {s for s, _, o in types if o in classes and o != THING}
-    return triples - {t for t in types if t[2] == THING and t[0] not in typed}
+    only for instances of a class (cax-sco with scm-cls). Keep just those (in place)."""
+    types = [t for t in triples if t[1] is TYPE]  # not a full index of every predicate
+    classes = {s for s, _, o in types if o is CLASS}
+    typed = {s for s, _, o in types if o in classes and o is not THING}
+    triples.difference_update([t for t in types if t[2] is THING and t[0] not in typed])
+    return triples
 
 
 # ---------------------------------------------------------------- a closure out of bounds
