@@ -19,7 +19,7 @@ from typing import Literal as TypingLiteral
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .load import VOCABULARY, LoadError, Triple, normalise_triples
+from .load import VOCABULARY, LoadError, Triple, normalise_triples, without_cycle_collection
 
 Engine = TypingLiteral["auto", "reasonable", "owlrl"]
 
@@ -66,7 +66,8 @@ def closure(graph: Graph | set[Triple], engine: Engine = "auto",
     engines disagree on them: reflexive ``owl:sameAs`` and triples about literals.
     A closure larger than ``max_growth`` times the input (None: no bound) raises
     :class:`ClosureTooLarge` naming the axioms behind the growth."""
-    result = _closure(graph, engine)
+    with without_cycle_collection():
+        result = _closure(graph, engine)
     size = len(graph)
     if max_growth is not None and len(result) > max_growth * size + GROWTH_MARGIN:
         raise _too_large(graph if isinstance(graph, set) else set(graph), result, max_growth)
