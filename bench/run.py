@@ -196,7 +196,8 @@ def bench_size(size: int, runs: int, stores: list[str], plain_bound: float, tmp:
     result["stages"] = build_bench.stages(build["stdout"])
     manifest = json.loads((work / "build/manifest.json").read_text(encoding="utf-8"))
     result["asserted"], result["inferred"] = manifest["asserted"], manifest["inferred"]
-    print(f"  build {build['wall']:.1f} s, peak {result['peak memory (GB)']:.2f} GB", flush=True)
+    print(f"  build {build['cpu']:.1f} s CPU / {build['wall']:.1f} s wall, peak "
+          f"{result['peak memory (GB)']:.2f} GB", flush=True)
     done = subprocess.run([sys.executable, "-c", _STAGE_CPU, str(work)], cwd=work, capture_output=True,
                           text=True, check=True)
     result.update(json.loads(done.stdout))
@@ -311,15 +312,16 @@ def main(argv: list[str] | None = None) -> int:
     stores = [s for s in args.stores.split(",") if s]
     print(f"gdkg scale benchmark — {os.cpu_count()} cores, Python {sys.version.split()[0]}", flush=True)
     results: dict[str, dict] = {}
+    args.out.mkdir(parents=True, exist_ok=True)
+    stamp = datetime.date.today().isoformat()
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
             results[str(size)] = bench_size(size, args.runs, stores, args.plain_bound, Path(tmp), args.shacl)
-    table = markdown(results)
-    args.out.mkdir(parents=True, exist_ok=True)
-    stamp = datetime.date.today().isoformat()
-    (args.out / f"{stamp}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
-                                            encoding="utf-8")
-    (args.out / f"{stamp}.md").write_text(table, encoding="utf-8")
+            # written after every size: a run stopped at a larger size keeps the smaller ones
+            table = markdown(results)
+            (args.out / f"{stamp}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
+                                                    encoding="utf-8")
+            (args.out / f"{stamp}.md").write_text(table, encoding="utf-8")
     print("\n" + table)
     return 0
 
