@@ -7,13 +7,15 @@ error becomes a :class:`LoadError` naming file, line and column.
 
 from __future__ import annotations
 
+import gc
 import re
 from collections.abc import Iterable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
 from rdflib import BNode, Graph, Literal, URIRef
-from rdflib.namespace import XSD
+from rdflib.namespace import OWL, RDF, RDFS, XSD
 
 try:  # optional fast parser
     import pyoxigraph
@@ -23,6 +25,13 @@ except ImportError:  # pragma: no cover - exercised when the extra is absent
 Triple = tuple[URIRef | BNode, URIRef, URIRef | BNode | Literal]
 
 _XSD_STRING = str(XSD.string)
+
+#: terms every load maps to these very objects (see :class:`Terms`), by IRI; the
+#: reasoner's constants are these objects, so its tests can stop at identity
+VOCABULARY: dict[str, URIRef] = {str(t): t for t in (
+    RDF.type, RDF.first, RDF.rest, RDF.nil, RDFS.subClassOf, RDFS.subPropertyOf, RDFS.domain,
+    RDFS.range, RDFS.label, RDFS.comment, RDFS.seeAlso, RDFS.isDefinedBy, OWL.Thing, OWL.Class,
+    OWL.Nothing, OWL.sameAs)}
 
 
 @dataclass
@@ -183,31 +192,36 @@ def check_limits(triples: list[Triple], shown: str) -> list[Triple]:
     return triples
 
 
-def parse_text(text: str, shown: str) -> list[Triple]:
+def parse_text(text: str, shown: str, terms: Terms | None = None) -> list[Triple]:
     """Parse Turtle text into rdflib triples; raise LoadError with file:line:column, or
-    naming the limit a file goes over (triples, literal length, nesting)."""
+    naming the limit a file goes over (triples, literal length, nesting).
+
+    ``terms`` (a :class:`Terms`) is shared by the files of one load so that equal terms
+    are one object: set and tuple comparisons then stop at identity instead of calling
+    rdflib's Python ``__eq__`` (tens of millions of calls at a million triples)."""
     if pyoxigraph is not None:
+        terms = Terms() if terms is None else terms
         triples: list[Triple] = []
-        terms: dict = {}  # each term converted once (rdflib terms are slow to make)
-
-        def term(t):
-            found = terms.get(t)
-            if found is None:
-                found = terms[t] = _term(t)
-            return found
-
+        append, blank, literal = triples.append, pyoxigraph.BlankNode, pyoxigraph.Literal
+        has_blank = False
         try:
             for q in pyoxigraph.parse(text, format=pyoxigraph.RdfFormat.TURTLE):
-                triple = (term(q.subject), term(q.predicate), term(q.object))
-                _check_term_sizes(triple, shown)
-                triples.append(triple)
+                s, o = q.subject, q.object
+                if not has_blank and (type(s) is blank or type(o) is blank):
+                    has_blank = True
+                if type(o) is literal and len(o.value) > MAX_LITERAL_CHARS:
+                    _check_term_sizes((terms[s], terms[q.predicate], terms[o]), shown)
+                append((terms[s], terms[q.predicate], terms[o]))
                 if len(triples) > MAX_TRIPLES_PER_FILE:
                     raise _too_many_triples(shown)
         except SyntaxError as exc:
             raise _oxigraph_error(exc, shown) from None
         except MemoryError as exc:  # pyoxigraph: "Reached the buffer maximal size of 16777216"
             raise _buffer_error(exc, shown) from None
-        return check_limits(triples, shown)
+        for triple in terms.long_iris():
+            _check_term_sizes(triple, shown)
+        # without blank nodes nothing nests: only the count limit applies (checked above)
+        return check_limits(triples, shown) if has_blank else triples
     graph = Graph()
     try:
         graph.parse(data=text, format="turtle")
@@ -291,6 +305,32 @@ def _term(term: object) -> URIRef | BNode | Literal:
     return Literal(term.value, datatype=URIRef(datatype))
 
 
+
+class Terms(dict):
+    """pyoxigraph term → rdflib term, each made once (a missing key is converted).
+
+    The vocabulary terms the reasoner tests for (:data:`VOCABULARY`) map to its own
+    constants, so a loaded ``rdf:type`` is the very object ``gdkg.reason.TYPE``."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._long: list = []
+        if pyoxigraph is not None:
+            for iri, term in VOCABULARY.items():
+                self[pyoxigraph.NamedNode(iri)] = term
+
+    def __missing__(self, key: object) -> URIRef | BNode | Literal:
+        term = self[key] = _term(key)
+        if type(term) is not Literal and len(term) > MAX_LITERAL_CHARS:
+            self._long.append((term, term, term))
+        return term
+
+    def long_iris(self) -> list:
+        """(t, t, t) for each IRI or blank node over the length limit seen so far (once)."""
+        found, self._long = self._long, []
+        return found
+
+
 def _normalise(triple: Triple) -> Triple:
     """Plain strings stay plain: drop an explicit xsd:string datatype.
 
@@ -319,9 +359,26 @@ def load_triples(paths: Iterable[Path], shown=str) -> set[Triple]:
     Blank nodes get canonical labels (see :func:`canonical_blank_nodes`) so that
     everything derived from the triples is the same from run to run."""
     triples: set[Triple] = set()
-    for path in paths:
-        triples.update(parse_file(path, shown(path)))
-    return canonical_blank_nodes(triples)
+    terms = Terms()
+    with without_cycle_collection():
+        for path in paths:
+            shown_path = shown(path)
+            triples.update(parse_text(read_text(path, shown_path), shown_path, terms))
+        return canonical_blank_nodes(triples)
+
+
+@contextmanager
+def without_cycle_collection() -> Iterator[None]:
+    """Python's cycle collector paused (and restored after): triples are tuples of terms,
+    which hold no cycles, but each full collection walks all of the millions of them —
+    about a third of the load and closure time at 100 k triples, more the larger."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def canonical_blank_nodes(triples: set[Triple]) -> set[Triple]:
@@ -333,7 +390,8 @@ def canonical_blank_nodes(triples: set[Triple]) -> set[Triple]:
     (Blank nodes in the data are RDF lists of the ontology's property chains.)"""
     import hashlib
 
-    blanks = {t for t in triples if isinstance(t[0], BNode) or isinstance(t[2], BNode)}
+    blank = BNode
+    blanks = {t for t in triples if type(t[0]) is blank or type(t[2]) is blank}
     if not blanks:
         return triples
     outgoing: dict[BNode, list[str]] = {}

@@ -19,13 +19,20 @@ from typing import Literal as TypingLiteral
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from .load import LoadError, Triple, normalise_triples
+from .load import VOCABULARY, LoadError, Triple, normalise_triples, without_cycle_collection
 
 Engine = TypingLiteral["auto", "reasonable", "owlrl"]
 
-# rdflib Namespace attribute access is a Python call; hot loops use these constants
-TYPE, SUB_CLASS, SUB_PROPERTY = RDF.type, RDFS.subClassOf, RDFS.subPropertyOf
-THING, CLASS, SAME_AS = OWL.Thing, OWL.Class, OWL.sameAs
+# rdflib Namespace attribute access is a Python call; hot loops use these constants. They are
+# the objects gdkg.load maps these IRIs to, and :func:`_canonical` makes the predicates and
+# classes of the input these objects, so the hot loops' tests stop at identity: rdflib's
+# ``==`` is a Python call, tens of millions of them at a million triples
+TYPE, SUB_CLASS, SUB_PROPERTY = (VOCABULARY[str(t)] for t in (RDF.type, RDFS.subClassOf, RDFS.subPropertyOf))
+THING, CLASS, SAME_AS = (VOCABULARY[str(t)] for t in (OWL.Thing, OWL.Class, OWL.sameAs))
+# ``x in _IS_TYPE`` is exact for any term and, for the very object TYPE, stops at identity
+# (set look-ups compare hashes first, then identity, and only then call ``__eq__``)
+_IS_TYPE, _IS_THING, _IS_CLASS, _IS_SAME_AS = frozenset({TYPE}), frozenset({THING}), frozenset({CLASS}), \
+    frozenset({SAME_AS})
 XSD_STRING = URIRef("http://www.w3.org/2001/XMLSchema#string")
 
 
@@ -59,7 +66,8 @@ def closure(graph: Graph | set[Triple], engine: Engine = "auto",
     engines disagree on them: reflexive ``owl:sameAs`` and triples about literals.
     A closure larger than ``max_growth`` times the input (None: no bound) raises
     :class:`ClosureTooLarge` naming the axioms behind the growth."""
-    result = _closure(graph, engine)
+    with without_cycle_collection():
+        result = _closure(graph, engine)
     size = len(graph)
     if max_growth is not None and len(result) > max_growth * size + GROWTH_MARGIN:
         raise _too_large(graph if isinstance(graph, set) else set(graph), result, max_growth)
@@ -69,8 +77,12 @@ def closure(graph: Graph | set[Triple], engine: Engine = "auto",
 def _closure(graph: Graph | set[Triple], engine: Engine) -> set[Triple]:
     chosen = available_engine(engine)
     if chosen == "reasonable":
-        triples: Iterable[Triple] = _reasonable_closure(set(graph))
-    elif chosen == "owlrl":
+        canon: dict = {term: term for term in VOCABULARY.values()}
+        asserted = _canonical(graph, canon)
+        result = _reasonable_closure(asserted, canon)
+        result.update(asserted)  # (in place: a million-triple set is not copied)
+        return {t for t in result if type(t[0]) is not Literal and not (t[1] in _IS_SAME_AS and t[0] == t[2])}
+    if chosen == "owlrl":
         import owlrl
 
         copy = Graph()
@@ -81,24 +93,37 @@ def _closure(graph: Graph | set[Triple], engine: Engine) -> set[Triple]:
         raise ValueError(f"unknown reasoner {engine!r}; use auto, reasonable or owlrl")
     return {
         (s, p, o)
-        for s, p, o in (triples if chosen == "reasonable" else normalise_triples(triples))
+        for s, p, o in normalise_triples(triples)
         if type(s) is not Literal and not (s == o and p == SAME_AS)
     } | (graph if isinstance(graph, set) else set(graph))
 
 
-def _reasonable_closure(asserted: set[Triple]) -> set[Triple]:
+def _canonical(triples: Iterable[Triple], canon: dict) -> set[Triple]:
+    """``triples`` with each predicate, and each class of an rdf:type triple, replaced by the
+    one object ``canon`` holds for it (added when new): what the ``is`` tests of the hot loops
+    compare. A set that is so already (as :func:`gdkg.load.load_triples` makes it) is
+    returned as it is, after a dictionary look-up per predicate."""
+    c = canon.setdefault
+    if isinstance(triples, set) and all(c(p, p) is p and (p is not TYPE or c(o, o) is o)
+                                        for _, p, o in triples):
+        return triples
+    return {(s, q, c(o, o) if q is TYPE else o) for s, p, o in triples for q in (c(p, p),)}
+
+
+def _reasonable_closure(asserted: set[Triple], canon: dict) -> set[Triple]:
     index = _by_predicate(asserted, None)
     inert = _inert_triples(index)
     chains = _property_chains(index)
     held = _TBox(asserted).covered(asserted - inert, chains)
-    result = _reason_with_reasonable(asserted - inert - held, index)
-    if any(p == SAME_AS and s != o for s, p, o in result):
-        return _reason_with_reasonable(asserted, index)  # eq-rep-* could use the held-out triples
+    result = _reason_with_reasonable(asserted - inert - held, index, canon)
+    if any(p in _IS_SAME_AS and s != o for s, p, o in result):
+        return _reason_with_reasonable(asserted, index, canon)  # eq-rep-* could use the held-out triples
     if held:
         result = _propagate_held(result, held, chains)
         if result is None:  # the full TBox lets some other rule fire on them: reason on everything
-            return _reason_with_reasonable(asserted - inert, index) | inert
-    return result | inert
+            return _reason_with_reasonable(asserted - inert, index, canon) | inert
+    result.update(inert)
+    return result
 
 
 def _propagate_held(known: set[Triple], held: set[Triple], chains) -> set[Triple] | None:
@@ -166,15 +191,16 @@ def _inert_triples(index: dict[object, list[Triple]]) -> set[Triple]:
     return inert
 
 
-def _reason_with_reasonable(asserted: set[Triple], index: dict[object, list[Triple]]) -> set[Triple]:
+def _reason_with_reasonable(asserted: set[Triple], index: dict[object, list[Triple]],
+                            canon: dict) -> set[Triple]:
     import reasonable
 
     chains = _property_chains(index)
-    triples = asserted | set(_one_time_triples())
+    triples = asserted | _canonical(_one_time_triples(), canon)
     triples |= _fixpoint(_schema_rules, _by_predicate(triples, _SCHEMA_PREDICATES))
     reasoner = reasonable.PyReasoner()
     reasoner.from_graph(list(triples))
-    known = _normalised(reasoner.reason())
+    known = _normalised(reasoner.reason(), canon)
     while True:
         tbox = _TBox(known)
         delta = (_schema_rules(tbox.buckets) | _chain_rule(tbox.buckets, chains)) - known
@@ -186,13 +212,14 @@ def _reason_with_reasonable(asserted: set[Triple], index: dict[object, list[Trip
             known |= tbox.propagate(delta, known, chains)
             return _drop_untyped_things(known)
         reasoner.from_graph(list(delta))
-        known = _normalised(reasoner.reason())
+        known = _normalised(reasoner.reason(), canon)
 
 
-def _normalised(triples: Iterable[Triple]) -> set[Triple]:
-    """reasonable returns plain strings typed xsd:string; make them plain again."""
-    return {(s, p, Literal(str(o))) if type(o) is Literal and o.datatype == XSD_STRING else (s, p, o)
-            for s, p, o in triples}
+def _normalised(triples: Iterable[Triple], canon: dict) -> set[Triple]:
+    """reasonable returns plain strings typed xsd:string; make them plain again (and each
+    term the object ``canon`` holds for it)."""
+    return _canonical(((s, p, Literal(str(o))) if type(o) is Literal and o.datatype == XSD_STRING
+                       else (s, p, o) for s, p, o in triples), canon)
 
 
 class _TBox:
@@ -260,9 +287,9 @@ class _TBox:
         out: set[Triple] = set()
         for triple in triples:
             p, o = triple[1], triple[2]
-            if p == TYPE:
+            if p in _IS_TYPE:
                 if type(o) is URIRef and o not in special_classes and (
-                        o == THING or not str.startswith(o, reserved)):
+                        not str.startswith(o, reserved) or o in _IS_THING):
                     out.add(triple)
                 continue
             usable = plain.get(p)
@@ -296,36 +323,53 @@ class _TBox:
             as_second[second].append((prop, first))
         empty = ()
         while agenda:
-            for s, p, o in agenda:
-                if p in follow:
-                    out[p][s].add(o)
-                    into[p][o].add(s)
+            # grouped by predicate: the rules that can fire are looked up once per predicate,
+            # and each runs as one tight loop over that predicate's new triples
+            grouped: dict = defaultdict(list)
+            for triple in agenda:
+                grouped[triple[1]].append(triple)
+            for p in follow.intersection(grouped):
+                out_p, into_p = out[p], into[p]
+                for s, _, o in grouped[p]:
+                    out_p[s].add(o)
+                    into_p[o].add(s)
             added |= agenda
             new: set[Triple] = set()
-            add, update = new.add, new.update
-            for s, p, o in agenda:
-                if p == TYPE:
-                    for c in super_classes.get(o, empty):
-                        add((s, TYPE, c))
+            update = new.update
+            for p, triples in grouped.items():
+                if p in _IS_TYPE:
+                    by_class: dict = defaultdict(list)
+                    for s, _, o in triples:
+                        by_class[o].append(s)
+                    for o, subjects in by_class.items():
+                        for c in super_classes.get(o, empty):
+                            update((s, TYPE, c) for s in subjects)
                     continue
                 for q in sub_props.get(p, empty):
-                    add((s, q, o))
+                    update((s, q, o) for s, _, o in triples)
                 for q in inverses.get(p, empty):
-                    add((o, q, s))
+                    update((o, q, s) for s, _, o in triples)
                 if p in symmetric:
-                    add((o, p, s))
+                    update((o, p, s) for s, _, o in triples)
                 if p in transitive:
-                    update((s, p, z) for z in out[p].get(o, empty))
-                    update((x, p, o) for x in into[p].get(s, empty))
+                    out_p, into_p = out[p], into[p]
+                    for s, _, o in triples:
+                        update((s, p, z) for z in out_p.get(o, empty))
+                        update((x, p, o) for x in into_p.get(s, empty))
                 for c in domains.get(p, empty):
-                    add((s, TYPE, c))
-                if type(o) is not Literal:
-                    for c in ranges.get(p, empty):
-                        add((o, TYPE, c))
+                    update((s, TYPE, c) for s, _, _ in triples)
+                if p in ranges:
+                    objects = {o for _, _, o in triples if type(o) is not Literal}
+                    for c in ranges[p]:
+                        update((o, TYPE, c) for o in objects)
                 for prop, second in as_first.get(p, empty):
-                    update((s, prop, z) for z in out[second].get(o, empty))
+                    out_second = out[second]
+                    for s, _, o in triples:
+                        update((s, prop, z) for z in out_second.get(o, empty))
                 for prop, first in as_second.get(p, empty):
-                    update((x, prop, o) for x in into[first].get(s, empty))
+                    into_first = into[first]
+                    for s, _, o in triples:
+                        update((x, prop, o) for x in into_first.get(s, empty))
             new -= known
             new -= added
             agenda = new
@@ -471,11 +515,12 @@ def _schema_rules(buckets: dict[object, list[Triple]]) -> set[Triple]:
 
 def _drop_untyped_things(triples: set[Triple]) -> set[Triple]:
     """reasonable asserts ``x a owl:Thing`` for every resource; OWL 2 RL derives it
-    only for instances of a class (cax-sco with scm-cls). Keep just those."""
-    types = [t for t in triples if t[1] == TYPE]  # not a full index of every predicate
-    classes = {s for s, _, o in types if o == CLASS}
-    typed = {s for s, _, o in types if o in classes and o != THING}
-    return triples - {t for t in types if t[2] == THING and t[0] not in typed}
+    only for instances of a class (cax-sco with scm-cls). Keep just those (in place)."""
+    types = [t for t in triples if t[1] in _IS_TYPE]  # not a full index of every predicate
+    classes = {s for s, _, o in types if o in _IS_CLASS}
+    typed = {s for s, _, o in types if o in classes and o not in _IS_THING}
+    triples.difference_update([t for t in types if t[2] in _IS_THING and t[0] not in typed])
+    return triples
 
 
 # ---------------------------------------------------------------- a closure out of bounds
