@@ -260,7 +260,27 @@ def _text(term) -> str | None:
 
 
 def _results(graph: Graph, templates: dict) -> Iterable[ValidationResult]:
+    """The results of a results graph; of those with the same severity, focus, path, value,
+    shape and messages (e.g. sh:datatype and sh:minInclusive on one value of one shape) the
+    first by constraint component IRI, so the report does not depend on the graph's order."""
+    results = sorted(_all_results(graph, templates), key=lambda r: (_order(r), r.constraint or ""))
     seen = set()
+    for result in results:
+        key = (result.severity, result.focus, result.path, result.value, result.shape,
+               tuple(sorted(result.messages.items())))
+        if key not in seen:
+            seen.add(key)
+            yield result
+
+
+def raw_results(graph: Graph) -> set[tuple]:
+    """(focus, path, value, constraint component, severity, source shape) of every result of a
+    results graph, before any merging: what tests compare between engines."""
+    return {(r.focus, r.path, r.value, r.constraint, r.severity, r.shape)
+            for r in _all_results(graph, {})}
+
+
+def _all_results(graph: Graph, templates: dict) -> Iterable[ValidationResult]:
     for node in graph.subjects(RDF.type, SH.ValidationResult):
         messages: dict[str, str] = {}
         sources = [graph.value(node, SH.sourceConstraint), graph.value(node, SH.sourceShape)]
@@ -276,11 +296,7 @@ def _results(graph: Graph, templates: dict) -> Iterable[ValidationResult]:
             shape=_text(graph.value(node, SH.sourceShape)),
             constraint=_text(graph.value(node, SH.sourceConstraintComponent)),
         )
-        key = (result.severity, result.focus, result.path, result.value, result.shape,
-               tuple(sorted(messages.items())))
-        if key not in seen:
-            seen.add(key)
-            yield result
+        yield result
 
 
 def _value(term) -> str | None:

@@ -42,6 +42,8 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from datetime import date, datetime, time
+from decimal import Decimal
 
 import pyoxigraph as ox
 from rdflib import BNode, Graph, Literal, URIRef
@@ -51,6 +53,7 @@ from rdflib.namespace import RDF, RDFS, XSD
 from ..namespaces import SH
 
 _TYPE_OF = (f"<{RDF.type}>/<{RDFS.subClassOf}>*")
+_FOCUS = "<urn:gdkg:shacl:focus>"
 _TARGETS = (SH.targetClass, SH.targetNode, SH.targetSubjectsOf, SH.targetObjectsOf, SH.target)
 #: shape predicates that carry no constraint
 _INERT = {RDF.type, RDFS.label, RDFS.comment, RDFS.isDefinedBy, RDFS.seeAlso, SH.message,
@@ -80,6 +83,9 @@ _NUMERIC = {XSD[name] for name in (
     "decimal", "integer", "int", "long", "short", "byte", "float", "double", "nonNegativeInteger",
     "positiveInteger", "negativeInteger", "nonPositiveInteger", "unsignedInt", "unsignedLong",
     "unsignedShort", "unsignedByte")}
+
+
+_RDFLIB_PREFIXES = {prefix: str(namespace) for prefix, namespace in Graph().namespaces() if prefix}
 
 
 class Unsupported(Exception):
@@ -209,6 +215,7 @@ class _Check:
     query: str
     value_is_focus: bool = False  # node shapes: the value node is the focus node
     datatype: URIRef | None = None  # the SELECT gives candidates for a datatype check
+    bound: tuple | None = None  # (operator, limit): candidates for a range check
 
 
 @dataclass
@@ -227,6 +234,8 @@ class CompiledShape:
     path: object | None  # the sh:path node (property shapes)
     focus: str  # a group binding ?this to each focus node
     prefixes: dict
+    targets: str = ""  # a sub-query of the focus nodes, from the shape's targets
+    graph: str = ""  # the named graph the focus nodes are written to
     checks: list[_Check] = field(default_factory=list)
     sparql: list[_SparqlConstraint] = field(default_factory=list)
 
@@ -242,8 +251,10 @@ class _Compiler:
 
     def prefixes(self, node) -> dict:
         """The sh:declare'd prefixes of the sh:prefixes of ``node`` (pySHACL reads them the
-        same way, following owl:imports of the declaring node)."""
-        found: dict = {}
+        same way, following owl:imports of the declaring node), over the prefixes an rdflib
+        graph binds by default (rdf, rdfs, xsd, owl, skos, prov…), which pySHACL's queries on
+        the rdflib data graph can use undeclared."""
+        found: dict = dict(_RDFLIB_PREFIXES)
         seen: set = set()
         todo = list(self.graph.objects(node, SH.prefixes))
         while todo:
@@ -264,8 +275,10 @@ class _Compiler:
     def focus(self, shape, prefixes: dict) -> str:
         g = self.graph
         parts = []
-        for cls in g.objects(shape, SH.targetClass):
-            parts.append(f"?this {_TYPE_OF} {_sparql_term(cls)} .")
+        classes = sorted(_sparql_term(c) for c in g.objects(shape, SH.targetClass))
+        if classes:  # subclasses first (few), then their instances
+            parts.append(f"VALUES ?_target {{ {' '.join(classes)} }} "
+                         f"?_class <{RDFS.subClassOf}>* ?_target . ?this a ?_class .")
         nodes = [_sparql_term(n) for n in g.objects(shape, SH.targetNode)]
         if nodes:
             parts.append(f"VALUES ?this {{ {' '.join(sorted(nodes))} }}")
@@ -358,7 +371,11 @@ class _Compiler:
         severity = g.value(node, SH.severity) or SH.Violation
         compiled = CompiledShape(node, severity, list(g.objects(node, SH.message)), path, "",
                                  prefixes)
-        compiled.focus = self.focus(node, prefixes)
+        compiled.targets = self.focus(node, prefixes)
+        # the focus nodes are written once into a graph of their own (see _shape_results), so
+        # each check starts from them instead of evaluating the targets again
+        compiled.graph = f"<urn:gdkg:shacl:focus:{self.var('shape')[2:]}>"
+        compiled.focus = f"GRAPH {compiled.graph} {{ ?this {_FOCUS} {_FOCUS} }}"
         p = path_sparql(g, path) if path is not None else None
         values = f"?this {p} ?value ." if p else "BIND (?this AS ?value)"
         focus = compiled.focus
@@ -383,6 +400,8 @@ class _Compiler:
                                f"MINUS {{ SELECT DISTINCT ?value WHERE {{ ?value {_TYPE_OF} "
                                f"{_sparql_term(value)} }} }} }}")
             elif predicate == SH.datatype:
+                if value in (RDFS.Literal, RDFS.Datatype):
+                    raise Unsupported(f"sh:datatype {value}")
                 add(component, f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} FILTER "
                                f"(!isLiteral(?value) || DATATYPE(?value) != <{value}>) }}")
                 if value not in _ALWAYS_WELL_FORMED:
@@ -427,7 +446,8 @@ class _Compiler:
                 if not isinstance(value, Literal):
                     raise Unsupported(f"{predicate} {value}")
                 add(component, f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} FILTER "
-                               f"(!COALESCE(?value {_ORDER[predicate]} {_sparql_term(value)}, false)) }}")
+                               f"(!COALESCE(?value {_ORDER[predicate]} {_sparql_term(value)}, false)) }}",
+                    bound=(_ORDER[predicate], value))
             elif predicate == SH.pattern:
                 flags = g.value(node, SH.flags)
                 flag_text = f", {_sparql_string(str(flags))}" if flags is not None else ""
@@ -471,6 +491,8 @@ class _Compiler:
                 compiled.sparql.append(self.sparql_constraint(value, path))
             else:
                 raise Unsupported(f"{predicate}")
+        if not compiled.messages and (compiled.checks or any(not c.messages for c in compiled.sparql)):
+            raise Unsupported("no sh:message: pySHACL writes its own text")
         return compiled
 
     def sparql_constraint(self, node, path) -> _SparqlConstraint:
@@ -507,14 +529,39 @@ class _Result:
     source_constraint: object = None
 
 
-def _is_valid(lexical: str, datatype: URIRef) -> bool:
-    """pySHACL's sh:datatype test on a literal of the rule's datatype."""
-    from pyshacl.constraints.core.value_constraints import DatatypeConstraintComponent
+_PYTHON_TYPE = {XSD.integer: int, XSD.float: float, XSD.decimal: Decimal, XSD.boolean: bool,
+                XSD.date: date, XSD.time: time, XSD.dateTime: datetime}
 
+
+def _is_valid(lexical: str, datatype: URIRef) -> bool:
+    """pySHACL's sh:datatype test (DatatypeConstraintComponent) on a literal of the rule's
+    datatype: rdflib parses it without error, into the Python type of the datatype where
+    pySHACL checks one."""
     literal = Literal(lexical, datatype=datatype)
     if getattr(literal, "ill_typed", None) is True:
         return False
-    return bool(DatatypeConstraintComponent._assert_actual_datatype(None, literal, datatype))
+    expected = _PYTHON_TYPE.get(datatype)
+    return expected is None or isinstance(literal.value, expected)
+
+
+def _in_range(value, operator: str, limit: Literal) -> bool:
+    """pySHACL's test of sh:minInclusive & co. (value_range_constraints.py with
+    rdfutil.compare_literal), for the values Oxigraph finds out of range or incomparable:
+    rdflib orders some of those (an ill-typed "1,5"^^xsd:decimal is below every number)."""
+    if not isinstance(value, Literal):
+        return False
+    if isinstance(limit.value, str) != isinstance(value.value, str):
+        return False
+    try:
+        if value.eq(limit):
+            order = 0
+        elif value.value.__class__ in (datetime, time):
+            order = 0 if value.value == limit.value else 1 if value.value > limit.value else -1
+        else:
+            order = 1 if value > limit else -1
+    except (TypeError, NotImplementedError):
+        return False
+    return {">=": order >= 0, ">": order > 0, "<=": order <= 0, "<": order < 0}[operator]
 
 
 def _fill(message: str, bound: dict) -> str:
@@ -551,10 +598,17 @@ class SparqlShaclValidator:
 
     def _shape_results(self, store, terms: _Terms, shape: CompiledShape, restrict) -> Iterator[_Result]:
         to_rdflib = terms.to_rdflib
+        store.update(f"INSERT {{ GRAPH {shape.graph} {{ ?this {_FOCUS} {_FOCUS} }} }} WHERE "
+                     f"{{ {restrict or ''} {shape.targets} }}", prefixes=shape.prefixes)
+        try:
+            yield from self._checked(store, terms, shape)
+        finally:
+            store.update(f"DROP SILENT GRAPH {shape.graph}")
+
+    def _checked(self, store, terms: _Terms, shape: CompiledShape) -> Iterator[_Result]:
+        to_rdflib = terms.to_rdflib
         for check in shape.checks:
             query = check.query
-            if restrict:
-                query = query.replace(shape.focus, f"{{ {restrict} {shape.focus} }}", 1)
             solutions = store.query(query, prefixes=shape.prefixes)
             names = {v.value for v in solutions.variables}
             rows = list(solutions)
@@ -563,11 +617,13 @@ class SparqlShaclValidator:
             for row in rows:
                 focus = to_rdflib(row["this"])
                 value = to_rdflib(row["value"]) if "value" in names else None
+                if check.bound is not None and _in_range(value, *check.bound):
+                    continue  # Oxigraph cannot compare it, rdflib (so pySHACL) can
                 path = to_rdflib(row["path"]) if "path" in names else None
                 yield _Result(focus, check.component, shape, value, path, shape.messages)
         if not shape.sparql:
             return
-        focus_query = f"SELECT ?this WHERE {{ {restrict or ''} {shape.focus} }}"
+        focus_query = f"SELECT ?this WHERE {{ {shape.focus} }}"
         focuses = [row["this"] for row in store.query(focus_query, prefixes=shape.prefixes)]
         this = ox.Variable("this")
         for constraint in shape.sparql:
