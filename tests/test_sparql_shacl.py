@@ -96,7 +96,7 @@ PREFIXES = """\
 """
 
 # every constraint component and target kind of shapes/*.ttl, with a value on each side
-SHAPES = PREFIXES + """
+SHAPES = PREFIXES + r'''
 ex:prefixes sh:declare [ sh:prefix "ex" ; sh:namespace "http://example.org/"^^xsd:anyURI ] .
 ex:Number a sh:PropertyShape ; sh:targetClass ex:Thing ; sh:path ex:n ;
     sh:datatype xsd:decimal ; sh:minInclusive 0 ; sh:maxInclusive 10 ; sh:maxCount 1 ;
@@ -138,8 +138,9 @@ ex:Big a sh:NodeShape ; sh:severity sh:Warning ;
         "SELECT ?this WHERE { ?this ex:n ?v . FILTER (?v > 5) }" ] ;
     sh:sparql [ a sh:SPARQLConstraint ; sh:prefixes ex:prefixes ;
         sh:message "{$this} has {?value} over five ({?label})"@en , "{?value} 大于五"@zh ;
-        sh:select "SELECT $this ?value ?label WHERE { $this ex:n ?value . OPTIONAL { $this rdfs:label ?label . FILTER (LANG(?label) = 'en') } }" ] .
-"""
+        sh:select """SELECT $this ?value ?label WHERE { $this ex:n ?value .
+            OPTIONAL { $this rdfs:label ?label . FILTER (LANG(?label) = 'en') } }""" ] .
+'''
 
 DATA = PREFIXES + """
 ex:Sub rdfs:subClassOf ex:Thing .
