@@ -27,14 +27,29 @@ The semantics are pySHACL's, which stays the reference (``--shacl pyshacl``):
   constraint's and the shape's, with {?var}/{$var} filled in as pySHACL does (so
   :func:`gdkg.validation.shacl._templates` recovers the language as for pySHACL's).
 
-A shape using anything this module does not compile (another constraint component, a
-sh:property inside a node shape, an implicit class target, sh:qualifiedValueShapesDisjoint, a
-literal-free sh:pattern flag set it cannot pass on, a nested shape beyond the simple forms) is
-not skipped: it is validated by pySHACL, with only that shape's targets, on the same data, and
-its results are merged (``SparqlShaclValidator.delegated`` names those shapes). The engine's
-results equal pySHACL's on the bundled data and on every case of the bad-input corpus, result by
-result (tests/test_sparql_shacl.py), which is why ``--shacl auto`` (the default) runs it. Timing:
-bench/shacl.py.
+- SPARQL targets and constraints are written for rdflib (pySHACL's engine), and rdflib's SPARQL
+  orders values Oxigraph cannot compare ("1,5"^^xsd:decimal < 0 is true there, an error here).
+  So where the data holds such literals — any sh:datatype result, or an ill-typed number
+  anywhere — the SPARQL-based shapes (a sh:target or a sh:sparql) are validated by pySHACL.
+  That only happens on data that is wrong already; conforming data stays on Oxigraph.
+- A SPARQL query may use the prefixes an rdflib graph binds by default (rdf, rdfs, xsd…).
+
+A shape using anything this module does not compile (another constraint component such as
+sh:minLength or sh:equals, sh:property or sh:node references, an implicit class target,
+sh:qualifiedValueShapesDisjoint, a nested shape beyond the simple forms, no sh:message — pySHACL
+then writes its own text) is not skipped: pySHACL validates it, with the targets of every other
+shape removed, on the same data, and its results are merged (``SparqlShaclValidator.delegated``
+names those shapes, ``last_delegated`` also the SPARQL-based ones of the last run). None of
+gdkg's shapes needs that today. The engine's results equal pySHACL's on the bundled data and on
+each case of the bad-input corpus, result by result (tests/test_sparql_shacl.py), which is why
+``--shacl auto`` (the default) runs it and ``--shacl pyshacl`` stays as the reference.
+
+Speed (bench/shacl.py): every check evaluates its shape's targets again (writing the focus
+nodes into a graph once per shape cost more: Oxigraph updates six indexes per quad); sh:minCount
+1 or 2 on a plain property is an anti-join (FILTER NOT EXISTS), other counts GROUP BY … HAVING;
+a sequence path is never put inside NOT EXISTS (Oxigraph evaluates it there without the focus
+bound: 15 s at 100 k triples). A property shape that targets the subjects of its own path (one
+per property in references.ttl) needs no focus pattern for the checks of values.
 """
 
 from __future__ import annotations
@@ -206,6 +221,34 @@ def path_sparql(graph: Graph, path) -> str:
     raise Unsupported(f"path {path}")
 
 
+def _steps(graph: Graph, path) -> list[tuple[URIRef, bool]] | None:
+    """A path of predicates and inverse predicates in sequence as (predicate, inverse?) steps;
+    None for any other path."""
+    if isinstance(path, URIRef):
+        return [(path, False)]
+    inverse = graph.value(path, SH.inversePath)
+    if isinstance(inverse, URIRef):
+        return [(inverse, True)]
+    if graph.value(path, RDF.first) is not None:
+        steps = [_steps(graph, p) for p in _items(graph, path)]
+        if all(s is not None for s in steps):
+            return [step for s in steps for step in s]
+    return None
+
+
+def path_pattern(graph: Graph, path, subject: str, object_: str, fresh) -> str:
+    """Triple patterns linking ``subject`` to ``object_`` along ``path``: a chain of triple
+    patterns where the path is a sequence of (inverse) predicates — Oxigraph plans those as a
+    join from the bound end, where it evaluates a sequence property path over the whole graph
+    — else the SPARQL property path. ``fresh()`` names the variables in between."""
+    steps = _steps(graph, path)
+    if steps is None:
+        return f"{subject} {path_sparql(graph, path)} {object_} ."
+    nodes = [subject] + [fresh() for _ in steps[1:]] + [object_]
+    return " ".join(f"{nodes[i + 1]} <{p}> {nodes[i]} ." if inverse else
+                    f"{nodes[i]} <{p}> {nodes[i + 1]} ." for i, (p, inverse) in enumerate(steps))
+
+
 @dataclass
 class _Check:
     """One SELECT of a shape: rows ?this [?value] [?path] are results of ``component``."""
@@ -296,6 +339,11 @@ class _Compiler:
         if (shape, RDF.type, RDFS.Class) in g or \
                 (shape, RDF.type, URIRef("http://www.w3.org/2002/07/owl#Class")) in g:
             raise Unsupported("implicit class target")
+        if len(parts) == 1 and not parts[0].startswith("{"):
+            # one target: its patterns join the check's own, so Oxigraph can start from the
+            # focus nodes (a sub-query is joined by hashing: the check's patterns are then
+            # evaluated over the whole graph — 0.14 s instead of 0 for 20 focus nodes)
+            return parts[0]
         union = " UNION ".join(f"{{ {p} }}" for p in parts)
         return f"{{ SELECT DISTINCT ?this WHERE {{ {union} }} }}"
 
@@ -375,7 +423,8 @@ class _Compiler:
         # own once per shape cost more (Oxigraph updates six indexes per quad) than it saved
         compiled.focus = self.focus(node, prefixes)
         p = path_sparql(g, path) if path is not None else None
-        values = f"?this {p} ?value ." if p else "BIND (?this AS ?value)"
+        values = (path_pattern(g, path, "?this", "?value", lambda: self.var("m")) if p
+                  else "BIND (?this AS ?value)")
         is_node = p is None
         # a property shape targeting the subjects of its own path (references.ttl: one shape per
         # property) needs no focus pattern for the checks of values: every value has its focus
@@ -434,7 +483,7 @@ class _Compiler:
                                f"FILTER (!({allowed or 'false'})) }}")
             elif predicate == SH.hasValue:
                 if is_node:
-                    add(component, f"SELECT ?this ?value WHERE {{ {focus} {values} "
+                    add(component, f"SELECT DISTINCT ?this ?value WHERE {{ {focus} {values} "
                                    f"FILTER (!sameTerm(?this, {_sparql_term(value)})) }}")
                 else:
                     add(component, f"SELECT DISTINCT ?this WHERE {{ {compiled.focus} MINUS {{ ?this {p} "
@@ -628,7 +677,7 @@ class SparqlShaclValidator:
                 yield _Result(focus, check.component, shape, value, path, shape.messages)
         if not shape.sparql:
             return
-        focus_query = f"SELECT ?this WHERE {{ {focus} }}"
+        focus_query = f"SELECT DISTINCT ?this WHERE {{ {focus} }}"
         focuses = [row["this"] for row in store.query(focus_query, prefixes=shape.prefixes)]
         this = ox.Variable("this")
         for constraint in shape.sparql:
