@@ -44,7 +44,11 @@ gdkg's shapes needs that today. The engine's results equal pySHACL's on the bund
 each case of the bad-input corpus, result by result (tests/test_sparql_shacl.py), which is why
 ``--shacl auto`` (the default) runs it and ``--shacl pyshacl`` stays as the reference.
 
-Speed (bench/shacl.py): every check evaluates its shape's targets again (writing the focus
+Measured (bench/shacl.py, CPU): bundled graph 0.97 s against pySHACL's 2.7 s; 125 k triples
+5.3 s against 12.9 s; 1.03 M triples 26 s validating plus 17.6 s loading the rdflib triples into
+Oxigraph, where pySHACL did not finish in 470 s.
+
+Speed: every check evaluates its shape's targets again (writing the focus
 nodes into a graph once per shape cost more: Oxigraph updates six indexes per quad); sh:minCount
 1 or 2 on a plain property is an anti-join (FILTER NOT EXISTS), other counts GROUP BY … HAVING;
 a sequence path is never put inside NOT EXISTS (Oxigraph evaluates it there without the focus
