@@ -61,10 +61,11 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--store", choices=["oxigraph", "memory"], default=None,
                         help="SPARQL engine for queries: oxigraph (default; build/'s on-disk store) "
                              "or memory (rdflib's, the fallback without pyoxigraph); or $GDKG_STORE")
-    parser.add_argument("--shacl", choices=["auto", "pyshacl", "turbo"], default=None,
-                        help="SHACL engine: pyshacl (the reference; auto) or turbo (pyshacl-turbo, "
-                             "where installed: faster on large graphs, misses sh:minInclusive results "
-                             "on ill-typed numbers); or $GDKG_SHACL")
+    parser.add_argument("--shacl", choices=["auto", "oxigraph", "pyshacl", "turbo"], default=None,
+                        help="SHACL engine: oxigraph (the shapes as SPARQL on Oxigraph, pySHACL's "
+                             "results; auto), pyshacl (the reference) or turbo (pyshacl-turbo, "
+                             "where installed: misses sh:minInclusive results on ill-typed numbers); "
+                             "or $GDKG_SHACL")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("build", help="load, reason (OWL RL), validate (SHACL) and write build/",

@@ -1,4 +1,4 @@
-"""SHACL validation with pySHACL, and a readable report of its results.
+"""SHACL validation (Oxigraph or pySHACL, :mod:`.shacl_engine`), and a readable report of its results.
 
 The data graph given to pySHACL is the *asserted* graph (ontology + data),
 not the OWL RL closure: after reasoning every object of a property with an
@@ -103,7 +103,7 @@ class PendingValidation:
 
     def result(self) -> ValidationReport:
         if not self.parallel:
-            return validate(to_graph(self._data), to_graph(self._shapes))
+            return validate_triples(self._data, self._shapes)
         try:
             outcome = self._receive.recv()
         except EOFError:
@@ -124,7 +124,7 @@ class PendingValidation:
 
 def _validate_in_child(data: set, shapes: set, send) -> None:
     try:
-        send.send(validate(to_graph(data), to_graph(shapes)))
+        send.send(validate_triples(data, shapes))
     except BaseException as exc:  # report, don't hang the parent
         send.send(RuntimeError(f"SHACL validation failed: {exc}"))
     finally:
@@ -185,7 +185,7 @@ def validate(data: Graph, shapes: Graph, focus_nodes: list[str] | None = None,
              engine: str | None = None) -> ValidationReport:
     """Validate ``data`` against ``shapes`` (no inference; SPARQL constraints on);
     only the ``focus_nodes`` (IRIs) when given. ``engine``: see :mod:`.shacl_engine`
-    (default ``$GDKG_SHACL``, else pySHACL)."""
+    (default ``$GDKG_SHACL``, else Oxigraph, with pySHACL's results)."""
     from .shacl_engine import validate_function
 
     shacl_validate = validate_function(engine)
@@ -204,6 +204,21 @@ def validate(data: Graph, shapes: Graph, focus_nodes: list[str] | None = None,
         inplace=True,  # the data graph is the caller's throw-away copy; no shape rules modify it
     )
     return ValidationReport(sorted(_results(results_graph, _templates(shapes)), key=_order))
+
+
+def validate_triples(data: set, shapes: set, engine: str | None = None) -> ValidationReport:
+    """:func:`validate` of sets of triples; the Oxigraph engine loads them into its store
+    without building an rdflib graph of the data."""
+    from .shacl_engine import chosen_engine
+
+    if chosen_engine(engine) != "oxigraph":
+        return validate(to_graph(data), to_graph(shapes), engine=engine)
+    from .sparql_shacl import validate_triples as on_oxigraph
+
+    _patch_pyshacl()  # for shapes it leaves to pySHACL
+    shapes_graph = to_graph(shapes)
+    _conforms, results_graph, _text = on_oxigraph(data, shapes_graph)
+    return ValidationReport(sorted(_results(results_graph, _templates(shapes_graph)), key=_order))
 
 
 _PLACEHOLDER = re.compile(r"\\\{\\[$?]\w+\\\}")  # {?var} or {$this}, as re.escape writes them
@@ -253,7 +268,27 @@ def _text(term) -> str | None:
 
 
 def _results(graph: Graph, templates: dict) -> Iterable[ValidationResult]:
+    """The results of a results graph; of those with the same severity, focus, path, value,
+    shape and messages (e.g. sh:datatype and sh:minInclusive on one value of one shape) the
+    first by constraint component IRI, so the report does not depend on the graph's order."""
+    results = sorted(_all_results(graph, templates), key=lambda r: (_order(r), r.constraint or ""))
     seen = set()
+    for result in results:
+        key = (result.severity, result.focus, result.path, result.value, result.shape,
+               tuple(sorted(result.messages.items())))
+        if key not in seen:
+            seen.add(key)
+            yield result
+
+
+def raw_results(graph: Graph) -> set[tuple]:
+    """(focus, path, value, constraint component, severity, source shape) of every result of a
+    results graph, before any merging: what tests compare between engines."""
+    return {(r.focus, r.path, r.value, r.constraint, r.severity, r.shape)
+            for r in _all_results(graph, {})}
+
+
+def _all_results(graph: Graph, templates: dict) -> Iterable[ValidationResult]:
     for node in graph.subjects(RDF.type, SH.ValidationResult):
         messages: dict[str, str] = {}
         sources = [graph.value(node, SH.sourceConstraint), graph.value(node, SH.sourceShape)]
@@ -269,11 +304,7 @@ def _results(graph: Graph, templates: dict) -> Iterable[ValidationResult]:
             shape=_text(graph.value(node, SH.sourceShape)),
             constraint=_text(graph.value(node, SH.sourceConstraintComponent)),
         )
-        key = (result.severity, result.focus, result.path, result.value, result.shape,
-               tuple(sorted(messages.items())))
-        if key not in seen:
-            seen.add(key)
-            yield result
+        yield result
 
 
 def _value(term) -> str | None:
