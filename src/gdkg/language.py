@@ -19,6 +19,8 @@ _NOUNS = {
     "info": ("info", "infos", "个提示"),
     "triple": ("triple", "triples", "个三元组"),
     "file": ("file", "files", "个文件"),
+    "temporary file": ("temporary file", "temporary files", "个临时文件"),
+    "query": ("query", "queries", "个查询"),
     "entity": ("entity", "entities", "个实体"),
     "result": ("result", "results", "条结果"),
     "row": ("row", "rows", "行"),
@@ -149,3 +151,15 @@ def os_reason(exc: BaseException) -> Text:
     english = getattr(exc, "strerror", None) or str(exc)
     name = errno.errorcode.get(getattr(exc, "errno", None) or -1, "")
     return Text(english, _OS_REASONS_ZH.get(name, english))
+
+
+def join(items, en_sep: str = "; ", zh_sep: str = "；") -> Text:
+    """Texts (or strs) joined in each language with its own separator."""
+    items = list(items)
+    return Text(en_sep.join(str(i) for i in items), zh_sep.join(text(i, "zh") for i in items))
+
+
+def note(message: str, lang: str | None = None) -> str:
+    """'gdkg: note: …' (a remark on stderr that is not an error), in ``lang``."""
+    lang = lang or current
+    return ("gdkg: 注意: " if lang == "zh" else "gdkg: note: ") + text(message, lang)

@@ -34,7 +34,7 @@ class Timer:
         except BaseException as exc:
             seconds = time.perf_counter() - start
             self.stages.append((name, seconds))
-            reason = _first_line(exc)
+            reason = _first_line(exc, self.lang)
             self.failed = (name, reason)
             if self.stream is not None:
                 print(f"✗ {shown} ({seconds:.2f} s): {reason}", file=self.stream, flush=True)
@@ -77,10 +77,12 @@ _ZH_STAGES = [
 ]
 
 
-def _first_line(exc: BaseException) -> str:
+def _first_line(exc: BaseException, lang: str = "en") -> str:
+    from .language import error_text
+
     if isinstance(exc, KeyboardInterrupt):
-        return "interrupted"
-    text = str(exc).strip().splitlines()
+        return "已中断" if lang == "zh" else "interrupted"
+    text = error_text(exc, lang).strip().splitlines()
     return text[0] if text else type(exc).__name__
 
 
