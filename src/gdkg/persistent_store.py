@@ -50,9 +50,8 @@ def write_store(build_dir: Path, name: str, ntriples: list[bytes]) -> dict[str, 
         os.rename(staging, final)
     except OSError as exc:  # a full disk, say: the previous build stays as it was
         _remove(staging)
-        from .safe_io import OutputError
-
         from .language import Text, fmt, os_reason
+        from .safe_io import OutputError
 
         raise OutputError(f"build/{name}", fmt("could not write the store: {reason}", "无法写入存储：{reason}",
                                                reason=os_reason(exc)),

@@ -74,6 +74,12 @@ _ZH_STAGES = [
     (r"^write release", "写出发布包"),
     (r"^read ", "读取 "),
     (r"^compare", "比较"),
+    (r"^serialise$", "序列化"),
+    (r"^export (\S+) as (\S+)$", r"导出 \1（\2）"),
+    (r"^projections and metrics$", "网络投影与指标"),
+    (r"^chain completeness and gaps$", "产业链完整度与缺口"),
+    (r"^figures$", "作图"),
+    (r"^write$", "写出"),
 ]
 
 
