@@ -125,7 +125,8 @@ def _read_inputs(files: list[str], max_mb: float):
     inputs, errors = [], []
     if len(files) > MAX_FILES_PER_COMMAND:
         return [], [LoadError(Text(f"{len(files):,} files", f"{len(files):,} 个文件"),
-                              fmt("over the limit of {n:,} files in one command", "超过一条命令 {n:,} 个文件的上限",
+                              fmt("over the limit of {n:,} files in one command",
+                                  "超过一条命令 {n:,} 个文件的上限",
                                   n=MAX_FILES_PER_COMMAND),
                               hint=Text("run it on fewer files at a time", "请每次处理较少的文件"))]
     for name in files:

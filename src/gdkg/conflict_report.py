@@ -126,7 +126,8 @@ def resolve_cluster(kg: KnowledgeGraph, text: str) -> URIRef:
     if found.matches:
         raise QueryError(fmt("--cluster {text} names {n} clusters: {listed}; pass the IRI instead",
                              "--cluster {text} 对应 {n} 个产业集群：{listed}；请改为给出 IRI",
-                             text=repr(text), n=len(found.matches), listed=", ".join(map(str, found.matches))))
+                             text=repr(text), n=len(found.matches),
+                             listed=", ".join(map(str, found.matches))))
     hint = ""
     if found.close:
         hint = fmt(" Did you mean: {close}?", "您是不是要找：{close}？",
@@ -152,7 +153,8 @@ def conflicts(project: Project | None = None, *, kinds: Iterable[str] | None = N
         import difflib
 
         close = difflib.get_close_matches(unknown[0], KINDS, n=2, cutoff=0.5)
-        hint = fmt(" Did you mean: {close}?", "您是不是要找：{close}？", close=", ".join(close)) if close else ""
+        hint = fmt(" Did you mean: {close}?", "您是不是要找：{close}？",
+                   close=", ".join(close)) if close else ""
         raise QueryError(fmt("unknown conflict kind {kind}.{hint} Kinds: {kinds}",
                              "未知的冲突类型 {kind}。{hint}可选类型：{kinds}",
                              kind=repr(unknown[0]), hint=hint, kinds=", ".join(KINDS)))
@@ -318,6 +320,7 @@ def run_cli(args: argparse.Namespace, project: Project) -> int:
         shown = [k for k in KINDS if args.kind is None or k in args.kind]
         counts = {k: sum(1 for c in items if c.kind == k) for k in shown}
         summary = ", ".join(f"{k} {n}" for k, n in counts.items())
-        print(say(args.lang, f"({len(items)} conflicts: {summary})", f"（共 {len(items)} 处冲突：{summary}）"),
+        print(say(args.lang, f"({len(items)} conflicts: {summary})",
+                  f"（共 {len(items)} 处冲突：{summary}）"),
               file=sys.stderr)
     return 0

@@ -82,7 +82,8 @@ def decode_turtle_bytes(raw: bytes, shown: str) -> str:
                      command=f"iconv -f UTF-16 -t UTF-8 {shown}"),
         )
     if b"\0" in raw[:8192]:
-        raise LoadError(shown, Text("binary content, not a Turtle text file", "二进制内容，不是 Turtle 文本文件"))
+        raise LoadError(shown, Text("binary content, not a Turtle text file",
+                                    "二进制内容，不是 Turtle 文本文件"))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a UTF-8 byte-order mark is harmless; drop it
     try:

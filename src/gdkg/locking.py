@@ -109,9 +109,10 @@ def _acquire(fd: int, shown: str, command: str, timeout: float) -> None:
                                 "请等它结束后再运行该命令（设置 GDKG_LOCK_TIMEOUT=SECONDS 可等待更久）"))
 
 
-def _holder(fd: int) -> str:
+def _holder(fd: int) -> Text:
     with contextlib.suppress(OSError):
         text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
         if text:
-            return "another " + text.split(" since ")[0]
-    return "another gdkg"
+            who = text.split(" since ")[0]
+            return Text("another " + who, "另一个 " + who)
+    return Text("another gdkg", "另一个 gdkg")

@@ -45,7 +45,8 @@ def check_build_dir(project: Project) -> bool:
     except ValueError:
         shown = str(out)
     if os.path.islink(out) and not out.exists():
-        raise CacheError(shown, fmt("is a broken symbolic link (to {target})", "是失效的符号链接（指向 {target}）",
+        raise CacheError(shown, fmt("is a broken symbolic link (to {target})",
+                                    "是失效的符号链接（指向 {target}）",
                                     target=os.readlink(out)),
                          hint=fmt("remove it (rm {shown}) or create the directory it points to",
                                   "请删除它（rm {shown}），或创建它指向的目录", shown=shown))

@@ -53,7 +53,8 @@ def write_store(build_dir: Path, name: str, ntriples: list[bytes]) -> dict[str, 
         from .language import Text, fmt, os_reason
         from .safe_io import OutputError
 
-        raise OutputError(f"build/{name}", fmt("could not write the store: {reason}", "无法写入存储：{reason}",
+        raise OutputError(f"build/{name}", fmt("could not write the store: {reason}",
+                                               "无法写入存储：{reason}",
                                                reason=os_reason(exc)),
                           hint=Text("free some disk space and run gdkg build again",
                                     "请腾出磁盘空间后再运行 gdkg build")) from None

@@ -99,7 +99,8 @@ def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> B
     files = project.graph_files()
     if len(files) > MAX_GRAPH_FILES:
         raise LoadError(project.relative(project.data_dir),
-                        fmt("{n:,} Turtle files, over the limit of {limit:,}", "{n:,} 个 Turtle 文件，超过上限 {limit:,}",
+                        fmt("{n:,} Turtle files, over the limit of {limit:,}",
+                            "{n:,} 个 Turtle 文件，超过上限 {limit:,}",
                             n=len(files), limit=MAX_GRAPH_FILES),
                         hint=Text("merge small files", "请合并小文件"))
     with timer.stage(f"load {len(files)} files"):

@@ -190,7 +190,8 @@ def init_project(target: str | os.PathLike[str], source: Project | None = None) 
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".init", dir=parent))
     except OSError as exc:
-        raise InitError(fmt("{target}: cannot write in {parent}: {reason}", "{target}：无法在 {parent} 中写入：{reason}",
+        raise InitError(fmt("{target}: cannot write in {parent}: {reason}",
+                            "{target}：无法在 {parent} 中写入：{reason}",
                             target=target, parent=parent, reason=os_reason(exc))) from None
     try:
         for name in SOURCE_DIRS:
@@ -205,7 +206,8 @@ def init_project(target: str | os.PathLike[str], source: Project | None = None) 
             os.rename(staging, path)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise InitError(fmt("{target}: could not create the project: {reason}", "{target}：无法创建项目：{reason}",
+        raise InitError(fmt("{target}: could not create the project: {reason}",
+                            "{target}：无法创建项目：{reason}",
                             target=target, reason=os_reason(exc))) from None
     return Project(path.resolve())
 

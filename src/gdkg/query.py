@@ -206,7 +206,8 @@ def resolve_term(kg: KnowledgeGraph, value: str, spec: Param | None = None) -> N
         if bad:
             raise QueryError(fmt("parameter {name}: {value} is not a valid IRI (it holds {bad}); pass an "
                                  "IRI without them, a prefixed name or a label",
-                                 "参数 {name}：{value} 不是有效的 IRI（含有 {bad}）；请给出不含这些字符的 IRI、"
+                                 "参数 {name}：{value} 不是有效的 IRI（含有 {bad}）；请给出不含这些字符的 "
+                                 "IRI、"
                                  "带前缀的名称或标签", name=spec.name, value=repr(value), bad=" ".join(bad)))
     try:
         if takes == "class":

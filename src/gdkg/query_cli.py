@@ -383,7 +383,8 @@ def cmd_search(args, project) -> int:
                          ensure_ascii=False, indent=2))
         return EXIT_OK if matches else EXIT_NO_MATCH
     if not matches:
-        print(say(args.lang, f"nothing is named like {args.text!r}" + (f" among {args.type}" if args.type else ""),
+        print(say(args.lang,
+                  f"nothing is named like {args.text!r}" + (f" among {args.type}" if args.type else ""),
                   (f"{args.type} 中" if args.type else "") + f"没有名称与 {args.text!r} 相近的实体"),
               file=sys.stderr)
         return EXIT_NO_MATCH

@@ -78,7 +78,8 @@ def write_release(project: Project, output: str | os.PathLike[str] | None = None
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".release", dir=parent))
     except OSError as exc:
-        raise ReleaseError(fmt("{target}: cannot write in {parent}: {reason}", "{target}：无法在 {parent} 中写入：{reason}",
+        raise ReleaseError(fmt("{target}: cannot write in {parent}: {reason}",
+                               "{target}：无法在 {parent} 中写入：{reason}",
                                target=target, parent=parent, reason=os_reason(exc))) from None
     try:
         with timer.stage("write release"):

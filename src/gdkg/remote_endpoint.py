@@ -81,16 +81,20 @@ def _request(url: str, *, data: bytes | None = None, method: str = "GET",
             return response.read()
     except urllib.error.HTTPError as exc:
         body = exc.read().decode("utf-8", "replace").strip()
-        answered = fmt("{request}: the server answered {code} {reason}", "{request}：服务器返回 {code} {reason}",
+        answered = fmt("{request}: the server answered {code} {reason}",
+                       "{request}：服务器返回 {code} {reason}",
                        request=f"{method} {url}", code=exc.code, reason=exc.reason)
-        raise EndpointError(answered + (Text(f": {body[:500]}", f"：「{body[:500]}」") if body else "")) from None
+        raise EndpointError(answered + (Text(f": {body[:500]}",
+                                             f"：「{body[:500]}」") if body else "")) from None
     except urllib.error.URLError as exc:
         reason = os_reason(exc.reason) if isinstance(exc.reason, OSError) else str(exc.reason)
-        raise EndpointError(fmt("{request}: cannot reach the server ({reason}); is it running, and is the URL right?",
+        raise EndpointError(fmt("{request}: cannot reach the server ({reason}); is it running, and is the "
+                                "URL right?",
                                 "{request}：无法连接服务器（{reason}）；服务器在运行吗？URL 对吗？",
                                 request=f"{method} {url}", reason=reason)) from None
     except TimeoutError:
-        raise EndpointError(fmt("{request}: no answer within {timeout:g} s", "{request}：{timeout:g} 秒内没有应答",
+        raise EndpointError(fmt("{request}: no answer within {timeout:g} s",
+                                "{request}：{timeout:g} 秒内没有应答",
                                 request=f"{method} {url}", timeout=timeout)) from None
     except OSError as exc:
         raise EndpointError(fmt("{request}: {reason}", "{request}：{reason}", request=f"{method} {url}",

@@ -221,7 +221,8 @@ def read_query_text(path: str | os.PathLike[str]) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         raise LoadError(str(path), fmt("not UTF-8: byte {byte} cannot be decoded",
-                                       "不是 UTF-8 编码：字节 {byte} 无法解码", byte=f"0x{raw[exc.start]:02x}"),
+                                       "不是 UTF-8 编码：字节 {byte} 无法解码",
+                                       byte=f"0x{raw[exc.start]:02x}"),
                         line=line, hint=Text("save the query as UTF-8", "请把查询保存为 UTF-8")) from None
 
 
@@ -284,7 +285,8 @@ def _ensure_dir(folder: Path, shown: str) -> None:
 def _write_message(exc: OSError) -> tuple[Text, Text | None]:
     reason = os_reason(exc)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return (fmt("cannot write: {reason} (disk full or over quota)", "无法写入：{reason}（磁盘已满或超出配额）",
+        return (fmt("cannot write: {reason} (disk full or over quota)",
+                    "无法写入：{reason}（磁盘已满或超出配额）",
                     reason=reason),
                 Text("free some space and run the command again", "请腾出空间后重新运行该命令"))
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):

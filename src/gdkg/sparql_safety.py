@@ -122,7 +122,8 @@ class QueryTimeout(SparqlError):
         self.seconds = seconds
         super().__init__(fmt("query stopped after {seconds:g} s (timeout); narrow it down (a missing "
                              "join between patterns gives a cartesian product) or raise the timeout",
-                             "查询在 {seconds:g} 秒后停止（超时）；请缩小查询范围（模式之间缺少连接会产生笛卡尔积），"
+                             "查询在 {seconds:g} 秒后停止（超时）；"
+                             "请缩小查询范围（模式之间缺少连接会产生笛卡尔积），"
                              "或提高超时时间", seconds=seconds))
 
 
@@ -229,7 +230,8 @@ def _check_prefixes(text: str) -> None:
                             close=", ".join(c + ":" for c in close)) if close else "")
                 raise SparqlSyntaxError(fmt("unknown prefix {name}: in {value}; declare it with "
                                             "PREFIX {name}: <…>{hint}",
-                                            "{value} 中的前缀 {name}: 未知；请用 PREFIX {name}: <…> 声明{hint}",
+                                            "{value} 中的前缀 {name}: 未知；请用 PREFIX {name}: <…> "
+                                            "声明{hint}",
                                             name=name, value=repr(value), hint=hint),
                                         line, column, lines[line - 1])
         after_prefix = kind == "word" and value.upper() == "PREFIX"

@@ -337,7 +337,8 @@ def read_csv(path: str, encoding: str = "utf-8", max_mb: float = 10) -> str:
         line = raw[: exc.start].count(b"\n") + 1
         guess = _guess_encoding(raw)
         name = "UTF-8" if codec == "utf-8-sig" else encoding
-        what = (fmt("not {name} (looks like {guess})", "不是 {name} 编码（看来是 {guess}）", name=name, guess=guess)
+        what = (fmt("not {name} (looks like {guess})", "不是 {name} 编码（看来是 {guess}）", name=name,
+                    guess=guess)
                 if guess else fmt("not {name}", "不是 {name} 编码", name=name))
         hint = (fmt("pass --encoding {guess} or ", "可加上 --encoding {guess}，或", guess=guess.lower())
                 if guess else "") + Text("save the spreadsheet as 'CSV UTF-8'", "把表格另存为 'CSV UTF-8'")
@@ -376,9 +377,11 @@ def _header(path: str, text: str, record: RecordType) -> tuple[list[list[str]], 
         problems.append(fmt("missing required column(s) {names}", "缺少必需的列 {names}",
                             names=", ".join(missing)))
     if problems:
-        raise LoadError(path, fmt("wrong header for --type {kind}: {problems}", "--type {kind} 的表头不对：{problems}",
+        raise LoadError(path, fmt("wrong header for --type {kind}: {problems}",
+                                  "--type {kind} 的表头不对：{problems}",
                                   kind=record.name, problems=join(problems)),
-                        line=1, hint=fmt("expected columns: {known} (see: {command})", "应有的列：{known}（见：{command}）",
+                        line=1, hint=fmt("expected columns: {known} (see: {command})",
+                                         "应有的列：{known}（见：{command}）",
                                          known=",".join(known),
                                          command=f"gdkg import template --type {record.name}"))
     if len(rows) < 2 or not any(any(cell.strip() for cell in row) for row in rows[1:]):

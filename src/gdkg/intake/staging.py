@@ -63,7 +63,8 @@ def target_dir(project: Project, to: str | None) -> Path:
             if _inside(resolved, data / PREVIOUS_DIR):
                 break
             if resolved.exists() and not resolved.is_dir():
-                raise AddError(fmt("--to {to}: {path} is a file, not a directory", "--to {to}：{path} 是文件，不是目录",
+                raise AddError(fmt("--to {to}: {path} is a file, not a directory",
+                                   "--to {to}：{path} 是文件，不是目录",
                                    to=to, path=project.relative(resolved)))
             return resolved
     raise AddError(fmt("--to {to}: must be a directory under {data}/ (e.g. --to {data}/clusters), "

@@ -251,7 +251,8 @@ def analyze(project: Project | None = None, *, fmt: str = "md", output: str | Pa
         raise ExportError(Text(f"unknown report format {fmt!r}; choose one of {', '.join(REPORT_FORMATS)}",
                                f"未知的报告格式 {fmt!r}；可选：{', '.join(REPORT_FORMATS)}"))
     if lang not in ("zh", "en"):
-        raise ExportError(Text(f"unknown language {lang!r}; choose zh or en", f"未知的语言 {lang!r}；可选 zh 或 en"))
+        raise ExportError(Text(f"unknown language {lang!r}; choose zh or en",
+                               f"未知的语言 {lang!r}；可选 zh 或 en"))
     output = Path(output) if output is not None else None
     if output is not None:
         check_destination(output)

@@ -92,7 +92,8 @@ def cmd_export(args: argparse.Namespace, project: Project) -> int:
     paths = result if fmt != "csv" else csv_paths(output)
     if not args.quiet:
         written = ", ".join(str(p) for p in paths.values())
-        print(say(args.lang, f"wrote {written} ({timer.total:.2f} s)", f"已写入 {written}（{timer.total:.2f} 秒）"),
+        print(say(args.lang, f"wrote {written} ({timer.total:.2f} s)",
+                  f"已写入 {written}（{timer.total:.2f} 秒）"),
               file=sys.stderr)
     return EXIT_OK
 
@@ -117,6 +118,7 @@ def cmd_analyze(args: argparse.Namespace, project: Project) -> int:
         sys.stdout.buffer.write(result)
         sys.stdout.flush()
     elif not args.quiet:
-        print(say(args.lang, f"wrote {args.output}; {timer.summary()}", f"已写入 {args.output}；{timer.summary()}"),
+        print(say(args.lang, f"wrote {args.output}; {timer.summary()}",
+                  f"已写入 {args.output}；{timer.summary()}"),
               file=sys.stderr)
     return EXIT_OK

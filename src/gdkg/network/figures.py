@@ -54,10 +54,14 @@ def cjk_font_path() -> Path:
     for candidate in DEBIAN_FONTS:
         if Path(candidate).is_file():
             return Path(candidate)
-    raise PlotExtraMissing(Text("no CJK font for the Chinese labels: pip install 'gdkg[plot]' (brings mplfonts) "
-                                "or apt-get install fonts-noto-cjk, or set GDKG_CJK_FONT to a .otf/.ttf/.ttc file",
-                                "没有可显示中文标签的 CJK 字体：请运行 pip install 'gdkg[plot]'（附带 mplfonts）"
-                                "或 apt-get install fonts-noto-cjk，或把 GDKG_CJK_FONT 设为一个 .otf/.ttf/.ttc 文件"))
+    raise PlotExtraMissing(Text("no CJK font for the Chinese labels: pip install 'gdkg[plot]' (brings "
+                                "mplfonts) "
+                                "or apt-get install fonts-noto-cjk, or set GDKG_CJK_FONT to a "
+                                ".otf/.ttf/.ttc file",
+                                "没有可显示中文标签的 CJK 字体：请运行 pip install 'gdkg[plot]'（附带 "
+                                "mplfonts）"
+                                "或 apt-get install fonts-noto-cjk，或把 GDKG_CJK_FONT 设为一个 "
+                                ".otf/.ttf/.ttc 文件"))
 
 
 def _matplotlib():
@@ -68,7 +72,8 @@ def _matplotlib():
     except ImportError as exc:
         raise PlotExtraMissing(Text("figures need the plot extra: pip install 'gdkg[plot]' "
                                     "(or leave the figures out with --no-figures)",
-                                    "作图需要 plot 扩展：pip install 'gdkg[plot]'（或用 --no-figures 不作图）")) from exc
+                                    "作图需要 plot 扩展：pip install 'gdkg[plot]'"
+                                    "（或用 --no-figures 不作图）")) from exc
     return matplotlib, Figure, FigureCanvasAgg
 
 

@@ -372,7 +372,8 @@ def check_destination(path: Path) -> None:
     if not folder.is_dir():
         raise _no_folder(path, folder)
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise _cannot_write(path, pair("folder {folder} is not writable", "文件夹 {folder} 不可写", folder=folder))
+        raise _cannot_write(path, pair("folder {folder} is not writable", "文件夹 {folder} 不可写",
+                                       folder=folder))
     if path.exists() and not os.access(path, os.W_OK):
         raise _cannot_write(path, Text("the file is read-only", "该文件是只读的"))
 
@@ -383,12 +384,15 @@ def _unknown_lang(lang: str) -> ExportError:
 
 
 def _is_directory(path: Path) -> ExportError:
-    return ExportError(pair("{path} is a directory; give a file name", "{path} 是目录；请给出文件名", path=path))
+    return ExportError(pair("{path} is a directory; give a file name", "{path} 是目录；请给出文件名",
+                            path=path))
 
 
 def _no_folder(path: Path, folder: Path) -> ExportError:
-    return _cannot_write(path, pair("folder {folder} does not exist", "文件夹 {folder} 不存在", folder=folder))
+    return _cannot_write(path, pair("folder {folder} does not exist", "文件夹 {folder} 不存在",
+                                    folder=folder))
 
 
 def _cannot_write(path, reason) -> ExportError:
-    return ExportError(pair("cannot write {path}: {reason}", "无法写入 {path}：{reason}", path=path, reason=reason))
+    return ExportError(pair("cannot write {path}: {reason}", "无法写入 {path}：{reason}", path=path,
+                            reason=reason))

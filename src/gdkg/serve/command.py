@@ -71,7 +71,8 @@ def serve_command(args, project) -> int:
     except ImportError as exc:
         print(say(args.lang, f"gdkg serve needs the serve extra ({exc.name} is not installed): "
                              "pip install 'gdkg[serve]'",
-                  f"gdkg serve 需要 serve 扩展（{exc.name} 未安装）：pip install 'gdkg[serve]'"), file=sys.stderr)
+                  f"gdkg serve 需要 serve 扩展（{exc.name} 未安装）：pip install 'gdkg[serve]'"),
+              file=sys.stderr)
         return 2
     if args.max_rows < 1 or args.max_body < 1 or args.workers < 0 or not 0 <= args.port < 65536:
         print(say(args.lang, "gdkg serve: --max-rows and --max-body must be positive, --port 0–65535",
@@ -85,7 +86,8 @@ def serve_command(args, project) -> int:
     try:
         run_server(project, settings)
     except OSError as exc:
-        print(text(fmt("gdkg serve: cannot listen on {where}: {reason}", "gdkg serve：无法在 {where} 上监听：{reason}",
+        print(text(fmt("gdkg serve: cannot listen on {where}: {reason}",
+                       "gdkg serve：无法在 {where} 上监听：{reason}",
                        where=f"{args.host}:{args.port}", reason=os_reason(exc)), args.lang), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
