@@ -77,11 +77,17 @@ class Text(str):
 
 def fmt(en: str, zh: str, /, **values: object) -> Text:
     """``Text(en.format(**values), zh.format(**values))``; a value that is a Text (or an
-    exception carrying one) is put in in each template's own language."""
+    exception carrying one) is put in in each template's own language; an exception with
+    an English-only message (a library's) is quoted in the Chinese as it is: 「…」."""
     english = {k: (str(v) if isinstance(v, str) else _plain(v)) for k, v in values.items()}
-    chinese = {k: (v.zh if isinstance(v, Text) else error_text(v, "zh") if isinstance(v, BaseException)
+    chinese = {k: (v.zh if isinstance(v, Text) else _chinese(v) if isinstance(v, BaseException)
                    else v) for k, v in values.items()}
     return Text(en.format(**english), zh.format(**chinese))
+
+
+def _chinese(exc: BaseException) -> str:
+    bilingual = callable(getattr(exc, "text", None)) or (len(exc.args) == 1 and isinstance(exc.args[0], Text))
+    return error_text(exc, "zh") if bilingual else f"「{exc}」"
 
 
 def _plain(value: object) -> object:
@@ -94,8 +100,8 @@ def text(value: str, lang: str | None = None) -> str:
 
 
 def message(exc: BaseException) -> Text:
-    """The message of ``exc`` as a Text (its Chinese where it has one), to build on."""
-    return Text(str(exc), error_text(exc, "zh"))
+    """The message of ``exc`` as a Text (its Chinese where it has one, else quoted), to build on."""
+    return Text(str(exc), _chinese(exc))
 
 
 class BilingualError(Exception):

@@ -256,7 +256,7 @@ def bindings(kg: KnowledgeGraph, query: NamedQuery, params: dict[str, str] | Non
                              known=", ".join(query.specs) or Text("none", "无")))
     missing = [s.name for s in query.specs.values() if s.required and s.name not in params]
     if missing:
-        example = (fmt("; e.g. {example}", "；例如 {example}", example=query.examples[0])
+        example = (fmt("; e.g. {example}", "；例如 `{example}`", example=query.examples[0])
                    if query.examples else "")
         raise QueryError(fmt("query {query} needs --param {missing}{example} (see `{help}`)",
                              "查询 {query} 需要 --param {missing}{example}（见 `{help}`）",
