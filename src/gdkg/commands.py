@@ -143,7 +143,7 @@ def _unusable(errors: list[LoadError], form: str = "text", lang: str = "en") -> 
     for error in errors:
         _err(error, lang)
     if form == "json":
-        sys.stdout.write(errors_json(errors))
+        sys.stdout.write(errors_json(errors, lang))
     return EXIT_UNUSABLE
 
 
