@@ -395,7 +395,14 @@ def cmd_search(args, project) -> int:
     compact = _Compactor(PREFIXES)
     other = "en" if args.lang == "zh" else "zh"
     rows = [[str(i), m.label(args.lang), m.label(other) if m.label(other) != m.label(args.lang) else "",
-             ", ".join(m.types[:2]), compact.iri(m.iri), f"{m.how}: {m.matched}"]
+             ", ".join(m.types[:2]), compact.iri(m.iri),
+             f"{language.text(_HOW.get(m.how, m.how), args.lang)}: {m.matched}"]
             for i, m in enumerate(matches, 1)]
-    sys.stdout.write(render(["#", "label", "other label", "type", "IRI", "matched"], rows, args.format))
+    header = say(args.lang, "#|label|other label|type|IRI|matched", "#|标签|另一语言标签|类型|IRI|匹配")
+    sys.stdout.write(render(header.split("|"), rows, args.format))
     return EXIT_OK
+
+
+#: how a search matched, in words
+_HOW = {"exact": Text("exact", "完全一致"), "contains": Text("contains", "包含"),
+        "close": Text("close", "相近")}
