@@ -210,7 +210,7 @@ CASES = [
     Case("add-in-data", ("add", "{root}/data/ttl/added/here.ttl"), 2,
          "already part of the graph", "已经是图的一部分", setup=_write("data/ttl/added/here.ttl", GOOD)),
     Case("undo-nothing", ("add", "--undo", "never-added.ttl"), 2,
-         "nothing to undo for never-added.ttl", "never-added.ttl 没有可撤销的操作"),
+         "nothing to undo for never-added.ttl", "never-added.ttl 没有可撤销的添加"),
     Case("added-line", ("add", "{root}/new/good.ttl"), 0,
          "added {root}/new/good.ttl -> data/ttl/added/good.ttl", "已添加 {root}/new/good.ttl -> "
                                                                  "data/ttl/added/good.ttl",
@@ -399,8 +399,8 @@ def test_lock_waiting_and_timeout_in_the_chosen_language(mode, root):
         assert_english(done.stderr)
     else:
         assert done.stderr == (
-            f"gdkg: 正在等待 另一个 gdkg build (pid {pid}) 结束（项目锁 .gdkg.lock；最多 1 秒）…\n"
-            f"gdkg: 错误: .gdkg.lock: 1 秒后 另一个 gdkg build (pid {pid}) 仍持有项目锁；gdkg add "
+            f"gdkg: 正在等待另一个 gdkg build (pid {pid}) 结束（项目锁 .gdkg.lock；最多 1 秒）…\n"
+            f"gdkg: 错误: .gdkg.lock: 1 秒后另一个 gdkg build (pid {pid}) 仍持有项目锁；gdkg add "
             f"未做任何改动\n"
             "  提示：请等它结束后再运行该命令（设置 GDKG_LOCK_TIMEOUT=SECONDS 可等待更久）\n")
         assert_chinese(done.stderr)

@@ -90,7 +90,7 @@ def _acquire(fd: int, shown: str, command: str, timeout: float) -> None:
         pass
     holder = _holder(fd)
     print(text(fmt("gdkg: waiting for {holder} to finish (project lock {shown}; up to {timeout:g} s)…",
-                   "gdkg: 正在等待 {holder} 结束（项目锁 {shown}；最多 {timeout:g} 秒）…",
+                   "gdkg: 正在等待{holder} 结束（项目锁 {shown}；最多 {timeout:g} 秒）…",
                    holder=holder, shown=shown, timeout=timeout)), file=sys.stderr, flush=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -102,7 +102,7 @@ def _acquire(fd: int, shown: str, command: str, timeout: float) -> None:
             continue
     raise LockTimeout(shown, fmt("{holder} still holds the project lock after {timeout:g} s; "
                                  "gdkg {command} changed nothing",
-                                 "{timeout:g} 秒后 {holder} 仍持有项目锁；gdkg {command} 未做任何改动",
+                                 "{timeout:g} 秒后{holder} 仍持有项目锁；gdkg {command} 未做任何改动",
                                  holder=_holder(fd), timeout=timeout, command=command),
                       hint=Text("wait for it to finish and run the command again "
                                 "(set GDKG_LOCK_TIMEOUT=SECONDS to wait longer)",

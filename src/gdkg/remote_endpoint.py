@@ -90,7 +90,7 @@ def _request(url: str, *, data: bytes | None = None, method: str = "GET",
         reason = os_reason(exc.reason) if isinstance(exc.reason, OSError) else str(exc.reason)
         raise EndpointError(fmt("{request}: cannot reach the server ({reason}); is it running, and is the "
                                 "URL right?",
-                                "{request}：无法连接服务器（{reason}）；服务器在运行吗？URL 对吗？",
+                                "{request}：无法连接服务器（{reason}）；请确认服务器正在运行、URL 无误",
                                 request=f"{method} {url}", reason=reason)) from None
     except TimeoutError:
         raise EndpointError(fmt("{request}: no answer within {timeout:g} s",

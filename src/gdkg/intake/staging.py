@@ -195,7 +195,7 @@ def undo(project: Project, name: str, to: str | None = None) -> Undone:
     shown = project.relative(dest)
     if index is None:
         raise AddError(fmt("nothing to undo for {shown}: no `gdkg add` of it is recorded in {history}",
-                           "{shown} 没有可撤销的操作：{history} 中没有它的 `gdkg add` 记录",
+                           "{shown} 没有可撤销的添加：{history} 中没有它的 `gdkg add` 记录",
                            shown=shown, history=project.relative(history_path(project))))
     entry = history[index]
     if not dest.is_file():
@@ -239,5 +239,5 @@ def _undo_target(project: Project, name: str, to: str | None) -> Path:
     dest = target_dir(project, to) / filename
     if not dest.exists():
         raise AddError(fmt("nothing to undo for {name}: {dest} does not exist",
-                           "{name} 没有可撤销的操作：{dest} 不存在", name=name, dest=project.relative(dest)))
+                           "{name} 没有可撤销的添加：{dest} 不存在", name=name, dest=project.relative(dest)))
     return dest
