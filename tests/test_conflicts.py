@@ -300,7 +300,7 @@ def test_table_and_markdown_group_by_kind(built, capsys):
     assert "| subject | claim | source | note |" in out and "fyp:ch3-cluster-16" in out
     code, out, err = gdkg(capsys, built.project.root, "conflicts", "--kind", "layout-core", "--lang", "zh")
     assert code == 0 and out.startswith("layout-core: ") and "揭阳" in out
-    assert "conflicts: layout-core " in err
+    assert "处冲突：layout-core " in err  # the summary follows --lang zh too (issue 8 item 4)
 
 
 def test_each_kind_has_a_named_query(project):

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from .language import Text, fmt, os_reason
 from .project import Project
 
 if TYPE_CHECKING:
@@ -130,8 +131,9 @@ def add(files: PathLike | Iterable[PathLike], project: Where = None, *, to: str 
     try:
         commit(where, placements)
     except OSError as exc:
-        raise AddError(f"could not write to {where.relative(where.data_dir)}/: "
-                       f"{exc.strerror or exc}; nothing was changed") from None
+        raise AddError(fmt("could not write to {data}/: {reason}; nothing was changed",
+                           "无法写入 {data}/：{reason}；没有任何改动", data=where.relative(where.data_dir),
+                           reason=os_reason(exc))) from None
     result.added = True
     return result
 
@@ -141,9 +143,11 @@ def refuse_bundled(project: Project) -> None:
     if project.bundled:
         from .intake.staging import AddError
 
-        raise AddError("no gdkg project here, and the graph installed with the package is "
-                       "read-only; create a project of your own with `gdkg init DIR` and run "
-                       "there (or pass --root DIR)")
+        raise AddError(Text("no gdkg project here, and the graph installed with the package is "
+                            "read-only; create a project of your own with `gdkg init DIR` and run "
+                            "there (or pass --root DIR)",
+                            "这里没有 gdkg 项目，而随软件包安装的图是只读的；请用 `gdkg init DIR` "
+                            "创建自己的项目并在其中运行（或用 --root DIR 指定）"))
 
 
 def init(directory: PathLike) -> Project:

@@ -43,8 +43,59 @@ class _Formatter(argparse.RawDescriptionHelpFormatter):
     pass
 
 
+#: argparse's own messages in Chinese: (pattern, template); what they quote stays as it is
+_USAGE_ERRORS_ZH = [
+    (r"argument (?P<a>\S+): invalid choice: (?P<b>.*) \(choose from (?P<c>.*)\)",
+     "参数 {a}：无效的值 {b}（可选：{c}）"),
+    (r"argument (?P<a>\S+): invalid (?P<b>\w+) value: (?P<c>.*)", "参数 {a}：无效的 {b} 值 {c}"),
+    (r"argument (?P<a>\S+): expected one argument", "参数 {a}：需要一个值"),
+    (r"argument (?P<a>\S+): expected at least one argument", "参数 {a}：至少需要一个值"),
+    (r"argument (?P<a>\S+): expected at most one argument", "参数 {a}：最多只能有一个值"),
+    (r"argument (?P<a>\S+): expected a whole number, got (?P<b>.*)", "参数 {a}：应为整数，却是 {b}"),
+    (r"argument (?P<a>\S+): must be 0 or more", "参数 {a}：须为 0 或更大"),
+    (r"argument (?P<a>\S+): not allowed with argument (?P<b>\S+)", "参数 {a}：不能与参数 {b} 同时使用"),
+    (r"the following arguments are required: (?P<a>.*)", "缺少必需的参数：{a}"),
+    (r"unrecognized arguments: (?P<a>.*)", "无法识别的参数：{a}"),
+    (r"ambiguous option: (?P<a>\S+) could match (?P<b>.*)", "选项 {a} 有歧义，可能是：{b}"),
+    (r"one of the arguments (?P<a>.*) is required", "参数 {a} 中须给出一个"),
+]
+
+
+class _Parser(argparse.ArgumentParser):
+    """argparse, with its error messages in the language of the command line."""
+
+    def error(self, message: str):
+        import re
+
+        from . import language
+
+        if language.current == "zh":
+            for pattern, chinese in _USAGE_ERRORS_ZH:
+                found = re.fullmatch(pattern, message, re.S)
+                if found:
+                    message = chinese.format(**found.groupdict())
+                    break
+            else:
+                message = f"「{message}」"
+            self.print_usage(sys.stderr)
+            self.exit(2, f"{self.prog}: 错误: {message}\n")
+        super().error(message)
+
+
+def _early_lang(argv: list[str]) -> str:
+    """The language asked for on the command line (or $GDKG_LANG), before argparse has
+    parsed it: for argparse's own error messages."""
+    for i, arg in enumerate(argv):
+        if arg == "--lang" and i + 1 < len(argv) and argv[i + 1] in LANGS:
+            return argv[i + 1]
+        if arg.startswith("--lang=") and arg[7:] in LANGS:
+            return arg[7:]
+    env = os.environ.get("GDKG_LANG")
+    return env if env in LANGS else DEFAULT_LANG
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="gdkg",
         description="Knowledge graph of Guangdong's 20 strategic industry clusters: "
                     "build, validate and query it.",
@@ -294,24 +345,26 @@ def _check_options(p: argparse.ArgumentParser) -> None:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from . import language
+
     parser = _parser()
+    language.current = _early_lang(sys.argv[1:] if argv is None else argv)
     args = parser.parse_args(argv)
     env_lang = os.environ.get("GDKG_LANG") or None
     if env_lang is not None and env_lang not in LANGS:
-        print(f"gdkg: error: GDKG_LANG={env_lang!r}: expected one of {', '.join(LANGS)}",
-              file=sys.stderr)
+        print(f"gdkg: error: GDKG_LANG={env_lang!r}: expected one of {', '.join(LANGS)} "
+              f"(GDKG_LANG 应为 {' 或 '.join(LANGS)})", file=sys.stderr)
         return 2
     args.lang = getattr(args, "lang", None) or args.global_lang or env_lang or DEFAULT_LANG
     env_store = os.environ.get("GDKG_STORE") or None
     if env_store is not None and env_store not in ("oxigraph", "memory"):
-        print(f"gdkg: error: GDKG_STORE={env_store!r}: expected oxigraph or memory", file=sys.stderr)
+        print(language.say(args.lang, f"gdkg: error: GDKG_STORE={env_store!r}: expected oxigraph or memory",
+                           f"gdkg: 错误: GDKG_STORE={env_store!r}：应为 oxigraph 或 memory"), file=sys.stderr)
         return 2
     if args.store:
         os.environ["GDKG_STORE"] = args.store  # KnowledgeGraph.open reads it (so do child processes)
     if args.shacl:
         os.environ["GDKG_SHACL"] = args.shacl  # validation.shacl_engine reads it (as do children)
-    from . import language
-
     language.current = args.lang
     if args.command is None:
         parser.print_help()

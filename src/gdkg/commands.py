@@ -7,6 +7,8 @@ import argparse
 import json
 import sys
 
+from .language import Text, error_prefix, error_text, fmt, message, os_reason, say
+from .language import text as in_lang
 from .load import LoadError
 from .project import Project, ProjectNotFound
 from .query import QueryError
@@ -17,8 +19,17 @@ from .validation.schema_guard import DataChangesOntology
 EXIT_OK, EXIT_NONCONFORMING, EXIT_UNUSABLE = 0, 1, 2
 
 
-def _err(message: str) -> None:
-    print(f"gdkg: error: {message}", file=sys.stderr)
+def _err(problem: str | BaseException, lang: str | None = None) -> None:
+    """'gdkg: error: …' on stderr, in ``lang`` (default: the running command's language)."""
+    from . import language
+
+    lang = lang or language.current
+    shown = error_text(problem, lang) if isinstance(problem, BaseException) else in_lang(problem, lang)
+    print(f"{error_prefix(lang)}{shown}", file=sys.stderr)
+
+
+_REBUILD_ELSEWHERE = Text(" (choose another place for build/ with --build-dir DIR or GDKG_BUILD_DIR)",
+                          "（可用 --build-dir DIR 或 GDKG_BUILD_DIR 把 build/ 放到别处）")
 
 
 def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> int:
@@ -32,30 +43,19 @@ def run_command(args: argparse.Namespace, parser: argparse.ArgumentParser) -> in
         # ``parser.set_defaults(handler=...)``; the core ones are cmd_* here.
         handler = getattr(args, "handler", None) or globals()[f"cmd_{args.command.replace('-', '_')}"]
         return handler(args, project)
-    except ProjectNotFound as exc:
-        from .language import error_prefix, error_text
-
-        lang = getattr(args, "lang", "en")
-        print(f"{error_prefix(lang)}{error_text(exc, lang)}", file=sys.stderr)
-    except LoadError as exc:
-        _err(str(exc))
-    except QueryError as exc:
-        _err(str(exc))
-    except OutputError as exc:  # an output refused or not written; also cache and lock problems
-        _err(str(exc))
+    except (ProjectNotFound, LoadError, QueryError, OutputError, EndpointError) as exc:
+        # OutputError: an output refused or not written; also cache and lock problems
+        _err(exc, args.lang)
     except DataChangesOntology as exc:  # data/ttl/ carries ontology axioms: does not conform
         print(exc.render(getattr(args, "lang", "en")), file=sys.stderr)
         return EXIT_NONCONFORMING
-    except EndpointError as exc:
-        _err(str(exc))
     except BrokenPipeError:  # e.g. `gdkg matrix | head`
         return EXIT_OK
     except OSError as exc:  # e.g. an unwritable build directory or cache
         where = f"{exc.filename}: " if exc.filename else ""
-        _err(f"{where}{exc.strerror or exc} (choose another place for build/ with --build-dir DIR "
-             "or GDKG_BUILD_DIR)")
+        _err(where + os_reason(exc) + _REBUILD_ELSEWHERE, args.lang)
     except KeyboardInterrupt:
-        _err("interrupted")
+        _err(Text("interrupted", "已中断"), args.lang)
         return 130
     return EXIT_UNUSABLE
 
@@ -124,9 +124,11 @@ def _read_inputs(files: list[str], max_mb: float):
 
     inputs, errors = [], []
     if len(files) > MAX_FILES_PER_COMMAND:
-        return [], [LoadError(f"{len(files):,} files", f"over the limit of {MAX_FILES_PER_COMMAND:,} "
-                                                       "files in one command",
-                              hint="run it on fewer files at a time")]
+        return [], [LoadError(Text(f"{len(files):,} files", f"{len(files):,} 个文件"),
+                              fmt("over the limit of {n:,} files in one command",
+                                  "超过一条命令 {n:,} 个文件的上限",
+                                  n=MAX_FILES_PER_COMMAND),
+                              hint=Text("run it on fewer files at a time", "请每次处理较少的文件"))]
     for name in files:
         try:
             inputs.append(read_input(name, max_mb))
@@ -135,13 +137,13 @@ def _read_inputs(files: list[str], max_mb: float):
     return inputs, errors
 
 
-def _unusable(errors: list[LoadError], fmt: str = "text") -> int:
+def _unusable(errors: list[LoadError], form: str = "text", lang: str = "en") -> int:
     from .validation.report import errors_json
 
     for error in errors:
-        _err(str(error))
-    if fmt == "json":
-        sys.stdout.write(errors_json(errors))
+        _err(error, lang)
+    if form == "json":
+        sys.stdout.write(errors_json(errors, lang))
     return EXIT_UNUSABLE
 
 
@@ -166,7 +168,7 @@ def cmd_validate(args, project: Project) -> int:
     with quiet_rdflib():
         inputs, errors = _read_inputs(args.files, args.max_size)
         if errors:
-            return _unusable(errors, args.format)
+            return _unusable(errors, args.format, args.lang)
         exclude = [i.path for i in inputs if i.path is not None and _inside(i.path, project.data_dir)]
         report = check(project, inputs, exclude)
         _show_check(report, args)
@@ -182,7 +184,7 @@ def cmd_add(args, project: Project) -> int:
     try:
         refuse_bundled(project)  # the graph installed with gdkg is read-only: `gdkg init` first
     except AddError as exc:
-        _err(str(exc))
+        _err(exc, args.lang)
         return EXIT_UNUSABLE
     # one writer at a time: the destinations are planned, checked and written under the lock
     with project_lock(project, "add --undo" if getattr(args, "undo", False) else "add"):
@@ -200,16 +202,22 @@ def _undo(args, project: Project) -> int:
         try:
             done = undo(project, name, args.to)
         except AddError as exc:
-            _err(str(exc))
+            _err(exc, args.lang)
             code = EXIT_UNUSABLE
             continue
-        what = (f"restored {project.relative(done.restored)}" if done.restored is not None
-                else "removed it (gdkg add had created it)")
-        print(f"undid the last add of {project.relative(done.dest)}: {what}; the undone version is "
-              f"kept as {project.relative(done.kept)}")
+        what = (fmt("restored {path}", "已恢复 {path}", path=project.relative(done.restored))
+                if done.restored is not None
+                else Text("removed it (gdkg add had created it)", "已删除该文件（它是 gdkg add 新建的）"))
+        print(in_lang(fmt("undid the last add of {dest}: {what}; the undone version is kept as {kept}",
+                          "已撤销对 {dest} 的上一次添加：{what}；被撤销的版本保存在 {kept}",
+                          dest=project.relative(done.dest), what=what,
+                          kept=project.relative(done.kept)), args.lang))
     if code == EXIT_OK:
-        print("run `gdkg build` to rebuild build/", file=sys.stderr)
+        print(in_lang(_RUN_BUILD, args.lang), file=sys.stderr)
     return code
+
+
+_RUN_BUILD = Text("run `gdkg build` to rebuild build/", "请运行 `gdkg build` 重新生成 build/")
 
 
 def _add(args, project: Project) -> int:
@@ -220,41 +228,49 @@ def _add(args, project: Project) -> int:
     with quiet_rdflib():
         inputs, errors = _read_inputs(args.files, args.max_size)
         if errors:
-            return _unusable(errors)
+            return _unusable(errors, lang=args.lang)
         try:
             placements = plan(project, inputs, args.to, args.replace)
         except AddError as exc:
-            _err(str(exc))
+            _err(exc, args.lang)
             return EXIT_UNUSABLE
         report = check(project, inputs, replaced_files(placements))
         _show_check(report, args)
     if report.failing(args.fail_on):
-        print("nothing added: fix the problems above and run gdkg add again", file=sys.stderr)
+        print(say(args.lang, "nothing added: fix the problems above and run gdkg add again",
+                  "未添加任何内容：请修正上面的问题后再运行 gdkg add"), file=sys.stderr)
         return EXIT_NONCONFORMING
     for placement in placements:
-        verb = "would replace" if placement.replaces else "would add"
         if args.dry_run:
-            print(f"{verb} {project.relative(placement.dest)} ({len(placement.input.triples)} "
-                  f"triples from {placement.input.shown})")
+            dest, n, source = (project.relative(placement.dest), count(len(placement.input.triples),
+                               "triple", args.lang), placement.input.shown)
+            print(say(args.lang, f"{'would replace' if placement.replaces else 'would add'} {dest} "
+                                 f"({n} from {source})",
+                      f"将{'替换' if placement.replaces else '添加'} {dest}（{n}，来自 {source}）"))
     if args.dry_run:
         return EXIT_OK
     try:
         commit(project, placements)
     except OutputError as exc:
-        exc.message += f"; nothing was changed in {project.relative(project.data_dir)}/"
-        _err(str(exc))
+        exc.message += fmt("; nothing was changed in {data}/", "；{data}/ 中没有任何改动",
+                           data=project.relative(project.data_dir))
+        _err(exc, args.lang)
         return EXIT_UNUSABLE
     except OSError as exc:
-        _err(f"could not write to {project.relative(project.data_dir)}/: {exc.strerror or exc}; "
-             "nothing was changed")
+        _err(fmt("could not write to {data}/: {reason}; nothing was changed",
+                 "无法写入 {data}/：{reason}；没有任何改动", data=project.relative(project.data_dir),
+                 reason=os_reason(exc)), args.lang)
         return EXIT_UNUSABLE
     for placement in placements:
-        line = (f"added {placement.input.shown} -> {project.relative(placement.dest)} "
-                f"({count(len(placement.input.triples), 'triple')})")
+        n = count(len(placement.input.triples), "triple", args.lang)
+        dest = project.relative(placement.dest)
+        line = say(args.lang, f"added {placement.input.shown} -> {dest} ({n})",
+                   f"已添加 {placement.input.shown} -> {dest}（{n}）")
         if placement.backup is not None:
-            line += f"; previous version kept as {project.relative(placement.backup)}"
+            line += say(args.lang, f"; previous version kept as {project.relative(placement.backup)}",
+                        f"；原版本保存在 {project.relative(placement.backup)}")
         print(line)
-    print("run `gdkg build` to rebuild build/", file=sys.stderr)
+    print(in_lang(_RUN_BUILD, args.lang), file=sys.stderr)
     return EXIT_OK
 
 
@@ -280,7 +296,8 @@ def cmd_import(args, project: Project) -> int:
         _show_check(result.report, argparse.Namespace(format="text", fail_on=args.fail_on,
                                                       lang=args.lang), stream=sys.stderr)
     if result.report.failing(args.fail_on):
-        print("nothing written: fix the rows above and import again", file=sys.stderr)
+        print(say(args.lang, "nothing written: fix the rows above and import again",
+                  "未写入任何内容：请修正上面的行后再导入"), file=sys.stderr)
         return EXIT_NONCONFORMING
     if args.output:
         from .safe_io import write_atomic_safe
@@ -288,29 +305,34 @@ def cmd_import(args, project: Project) -> int:
         write_atomic_safe(args.output, result.turtle)
         from .language import count
 
-        print(f"wrote {args.output} ({count(result.triples, 'triple')}, {count(result.rows, 'row')}); "
-              f"add it with: gdkg add {args.output}", file=sys.stderr)
+        made = f"{count(result.triples, 'triple', args.lang)}, {count(result.rows, 'row', args.lang)}"
+        print(say(args.lang, f"wrote {args.output} ({made}); add it with: gdkg add {args.output}",
+                  f"已写入 {args.output}（{made}）；添加到图中：gdkg add {args.output}"), file=sys.stderr)
     else:
         sys.stdout.write(result.turtle)
     return EXIT_OK
 
 
 def cmd_publish(args, project: Project) -> int:
+    from .language import count
     from .progress import stderr_timer
     from .remote_endpoint import Endpoint, EndpointError, publish
 
     try:
         endpoint = Endpoint.from_url(args.endpoint, args.update_url, args.store_url, user=args.user)
     except EndpointError as exc:
-        _err(str(exc))
+        _err(exc, args.lang)
         return EXIT_UNUSABLE
     try:
         result = publish(project, endpoint, graph_per_source=args.graph_per_source, graph=args.graph,
                          timer=stderr_timer())
     except EndpointError as exc:
-        _err(f"{exc}; nothing on the server was replaced")
+        _err(message(exc) + Text("; nothing on the server was replaced", "；服务器上的内容均未被替换"),
+             args.lang)
         return EXIT_UNUSABLE
-    for graph, count in result.graphs.items():
-        print(f"{count:>8} triples -> {graph or 'the default graph'}")
-    print(f"published {result.triples} triples to {endpoint.store}")
+    for graph, n in result.graphs.items():
+        print(say(args.lang, f"{n:>8} triples -> {graph or 'the default graph'}",
+                  f"{n:>8} 个三元组 -> {graph or '默认图'}"))
+    print(say(args.lang, f"published {count(result.triples, 'triple')} to {endpoint.store}",
+              f"已发布 {count(result.triples, 'triple', 'zh')} 到 {endpoint.store}"))
     return EXIT_OK

@@ -32,6 +32,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import RDF, RDFS
 
+from .language import fmt, say
 from .namespaces import GD, PREFIXES
 from .project import Project
 from .query import QueryError, get_query
@@ -123,13 +124,19 @@ def resolve_cluster(kg: KnowledgeGraph, text: str) -> URIRef:
     if found.iri is not None:
         return found.iri
     if found.matches:
-        raise QueryError(f"--cluster {text!r} names {len(found.matches)} clusters: "
-                         f"{', '.join(map(str, found.matches))}; pass the IRI instead")
+        raise QueryError(fmt("--cluster {text} names {n} clusters: {listed}; pass the IRI instead",
+                             "--cluster {text} 对应 {n} 个产业集群：{listed}；请改为给出 IRI",
+                             text=repr(text), n=len(found.matches),
+                             listed=", ".join(map(str, found.matches))))
     hint = ""
     if found.close:
-        hint = " Did you mean: " + ", ".join(name for name, _ in found.close) + "?"
-    raise QueryError(f"--cluster {text!r} is not a cluster of the graph.{hint} "
-                     "Clusters take an IRI, a prefixed name (cluster:new-energy) or a zh/en label.")
+        hint = fmt(" Did you mean: {close}?", "您是不是要找：{close}？",
+                   close=", ".join(name for name, _ in found.close))
+    raise QueryError(fmt("--cluster {text} is not a cluster of the graph.{hint} "
+                         "Clusters take an IRI, a prefixed name (cluster:new-energy) or a zh/en label.",
+                         "--cluster {text} 不是图中的产业集群。{hint}"
+                         "产业集群可用 IRI、带前缀的名称（cluster:new-energy）或中/英文标签指定。",
+                         text=repr(text), hint=hint))
 
 
 def conflicts(project: Project | None = None, *, kinds: Iterable[str] | None = None,
@@ -146,8 +153,11 @@ def conflicts(project: Project | None = None, *, kinds: Iterable[str] | None = N
         import difflib
 
         close = difflib.get_close_matches(unknown[0], KINDS, n=2, cutoff=0.5)
-        hint = f" Did you mean: {', '.join(close)}?" if close else ""
-        raise QueryError(f"unknown conflict kind {unknown[0]!r}.{hint} Kinds: {', '.join(KINDS)}")
+        hint = fmt(" Did you mean: {close}?", "您是不是要找：{close}？",
+                   close=", ".join(close)) if close else ""
+        raise QueryError(fmt("unknown conflict kind {kind}.{hint} Kinds: {kinds}",
+                             "未知的冲突类型 {kind}。{hint}可选类型：{kinds}",
+                             kind=repr(unknown[0]), hint=hint, kinds=", ".join(KINDS)))
     kg = kg or KnowledgeGraph.open(project)
     wanted = resolve_cluster(kg, cluster) if cluster else None
     results: list[Conflict] = []
@@ -310,5 +320,7 @@ def run_cli(args: argparse.Namespace, project: Project) -> int:
         shown = [k for k in KINDS if args.kind is None or k in args.kind]
         counts = {k: sum(1 for c in items if c.kind == k) for k in shown}
         summary = ", ".join(f"{k} {n}" for k, n in counts.items())
-        print(f"({len(items)} conflicts: {summary})", file=sys.stderr)
+        print(say(args.lang, f"({len(items)} conflicts: {summary})",
+                  f"（共 {len(items)} 处冲突：{summary}）"),
+              file=sys.stderr)
     return 0

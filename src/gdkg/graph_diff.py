@@ -55,7 +55,8 @@ def _parse(data: bytes, shown: str) -> set[Triple]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DiffError(f"{shown}: not UTF-8 N-Triples (byte {exc.start})") from None
+        raise DiffError(f"{shown}: not UTF-8 N-Triples (byte {exc.start})",
+                        f"{shown}：不是 UTF-8 编码的 N-Triples（第 {exc.start} 字节）") from None
     for number, line in enumerate(text.splitlines(), 1):
         line = line.strip()
         if not line or line.startswith("#"):
@@ -64,7 +65,8 @@ def _parse(data: bytes, shown: str) -> set[Triple]:
         predicate, _, obj = rest.partition(" ")
         if not (line.endswith(" .") and subject[:1] in "<_" and predicate.startswith("<") and obj):
             raise DiffError(f"{shown}:{number}: not an N-Triples line as gdkg writes them "
-                            f"(expected '<s> <p> o .')")
+                            f"(expected '<s> <p> o .')",
+                            f"{shown}:{number}：不是 gdkg 所写格式的 N-Triples 行（应为 '<s> <p> o .'）")
         triples.add((subject, predicate, obj[:-2].rstrip()))
     return triples
 
@@ -74,10 +76,12 @@ def _verify(folder: Path, shown: str) -> None:
     for number, line in enumerate(sums.read_text(encoding="utf-8").splitlines(), 1):
         digest, _, name = line.partition("  ")
         if not name or len(digest) != 64:
-            raise DiffError(f"{shown}/SHA256SUMS:{number}: expected '<sha256>  <file>'")
+            raise DiffError(f"{shown}/SHA256SUMS:{number}: expected '<sha256>  <file>'",
+                            f"{shown}/SHA256SUMS:{number}：应为 '<sha256>  <file>'")
         path = folder / name
         if not path.is_file():
-            raise DiffError(f"{shown}: {name} is listed in SHA256SUMS but missing")
+            raise DiffError(f"{shown}: {name} is listed in SHA256SUMS but missing",
+                            f"{shown}：{name} 列在 SHA256SUMS 中，但文件不存在")
         if hashlib.sha256(path.read_bytes()).hexdigest() != digest:
             raise DiffError(f"{shown}: {name} does not match its SHA-256 in SHA256SUMS "
                             "(the release was changed or is damaged)",
@@ -100,7 +104,8 @@ def read_side(where: str | os.PathLike[str]) -> Side:
             try:
                 data = gzip.decompress((path / f"{name}.nt.gz").read_bytes())
             except (OSError, EOFError) as exc:
-                raise DiffError(f"{shown}/{name}.nt.gz: not gzip: {exc}") from None
+                raise DiffError(f"{shown}/{name}.nt.gz: not gzip: {exc}",
+                                f"{shown}/{name}.nt.gz：不是 gzip 文件（「{exc}」）") from None
             graphs[name] = _parse(data, f"{shown}/{name}.nt.gz")
         return Side(path, "release", graphs)
     for folder, kind in ((path, "build"), (path / "build", "project build")):
@@ -110,7 +115,8 @@ def read_side(where: str | os.PathLike[str]) -> Side:
                 if "input_hash" not in json.loads(manifest.read_text(encoding="utf-8")):
                     raise ValueError
             except (ValueError, UnicodeDecodeError, TypeError):
-                raise DiffError(f"{shown}: {manifest.name} is not a gdkg build manifest") from None
+                raise DiffError(f"{shown}: {manifest.name} is not a gdkg build manifest",
+                                f"{shown}：{manifest.name} 不是 gdkg 的构建清单") from None
             graphs = {n: _parse((folder / f"{n}.nt").read_bytes(), f"{folder}/{n}.nt") for n in GRAPHS}
             return Side(path, kind, graphs)
     raise DiffError(f"{shown}: not a gdkg release or build directory (expected SHA256SUMS and "

@@ -28,6 +28,7 @@ import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from .language import Text, count, fmt, note
 from .project import Project
 from .safe_io import OutputError, _fsync_dir, stage, sweep_temporaries, write_atomic_safe
 
@@ -144,16 +145,19 @@ def _load(project: Project) -> dict | None:
                 move[key] = None if move.get(key) is None else str(move[key])
         record["dirs"] = [str(d) for d in record["dirs"]]
     except (OSError, ValueError, KeyError, TypeError) as exc:
-        raise OutputError(project.relative(path), f"the journal of an interrupted change is "
-                                                  f"unreadable ({exc})",
-                          hint="compare data/ttl/ with data/ttl/.previous/, then delete it") from None
+        raise OutputError(project.relative(path),
+                          fmt("the journal of an interrupted change is unreadable ({problem})",
+                              "一次中断的改动留下的日志无法读取（{problem}）", problem=exc),
+                          hint=Text("compare data/ttl/ with data/ttl/.previous/, then delete it",
+                                    "请对比 data/ttl/ 与 data/ttl/.previous/，然后删除该日志")) from None
     return record
 
 
 def _inside_root(project: Project, relative: str) -> Path:
     path = project.root / relative
     if not (path.parent.resolve() / path.name).is_relative_to(project.root.resolve()):
-        raise OutputError(JOURNAL, f"names a path outside the project: {relative}")
+        raise OutputError(JOURNAL, fmt("names a path outside the project: {path}",
+                                       "记录了项目之外的路径：{path}", path=relative))
     return path
 
 
@@ -237,19 +241,23 @@ def recover(project: Project, quiet: bool = False) -> str | None:
     if record is not None:
         if record["state"] == "committing":
             finish(project)
-            done = "completed an interrupted change to data/ttl/ (it had been fully prepared)"
+            done = Text("completed an interrupted change to data/ttl/ (it had been fully prepared)",
+                        "已完成一次被中断的 data/ttl/ 改动（它已完全准备好）")
         else:
             rollback(project)
-            done = "rolled back an interrupted change to data/ttl/ (it had not started)"
+            done = Text("rolled back an interrupted change to data/ttl/ (it had not started)",
+                        "已回滚一次被中断的 data/ttl/ 改动（它尚未开始）")
     removed = sweep_temporaries(project.data_dir)
     with contextlib.suppress(OSError):
         for tmp in project.root.glob(f".{JOURNAL}.*.tmp"):
             tmp.unlink()
             removed.append(tmp)
     if removed and done is None:
-        done = f"removed {len(removed)} temporary file(s) left by an interrupted gdkg"
+        done = fmt("removed {files} left by an interrupted gdkg", "已删除被中断的 gdkg 留下的 {files_zh}",
+                   files=count(len(removed), "temporary file"),
+                   files_zh=count(len(removed), "temporary file", "zh"))
     if done and not quiet:
-        print(f"gdkg: note: {done}", file=sys.stderr)
+        print(note(done), file=sys.stderr)
     return done
 
 

@@ -20,7 +20,10 @@ from dataclasses import dataclass, field
 
 from rdflib import URIRef
 
+from .language import Text, fmt
 from .names import expand, normalise
+
+_KINDS = {"entity": Text("entity", "实体"), "class": Text("class", "类")}
 
 
 class NameNotFound(ValueError):
@@ -28,15 +31,21 @@ class NameNotFound(ValueError):
         self.text, self.close = text, close
         hint = ""
         if close:
-            hint = "; did you mean " + " or ".join(m.shown() for m in close) + "?"
-        super().__init__(f"{text!r} names no {what}{hint}")
+            hint = fmt("; did you mean {close}?", "；您是不是要找 {close_zh}？",
+                       close=" or ".join(m.shown() for m in close),
+                       close_zh=" 或 ".join(m.shown() for m in close))
+        what = _KINDS.get(what, what)
+        super().__init__(fmt("{text} names no {what}{hint}", "没有名为 {text} 的{what}{hint}",
+                             text=repr(text), what=what, hint=hint))
 
 
 class AmbiguousName(ValueError):
     def __init__(self, text: str, matches: list[Match]):
         self.text, self.matches = text, matches
         listed = "; ".join(m.shown() for m in matches)
-        super().__init__(f"{text!r} names {len(matches)} entities: {listed}; pass one of the IRIs")
+        super().__init__(fmt("{text} names {n} entities: {listed}; pass one of the IRIs",
+                             "名称 {text} 对应 {n} 个实体：{listed}；请给出其中一个的 IRI",
+                             text=repr(text), n=len(matches), listed=listed))
 
 
 @dataclass

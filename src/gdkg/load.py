@@ -17,6 +17,9 @@ from pathlib import Path
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from .language import Text, fmt, hint_label
+from .language import text as in_lang
+
 try:  # optional fast parser
     import pyoxigraph
 except ImportError:  # pragma: no cover - exercised when the extra is absent
@@ -39,21 +42,25 @@ class LoadError(Exception):
     """A file that cannot be used as Turtle, with where and why."""
 
     path: str
-    message: str
+    message: str  # a Text where the message exists in Chinese too
     line: int | None = None
     column: int | None = None
     hint: str | None = None
 
     def __str__(self) -> str:
-        where = self.path
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        """'FILE:LINE:COLUMN: message' (and an indented hint line) in ``lang``."""
+        where = in_lang(self.path, lang)
         if self.line is not None:
             where += f":{self.line}"
             if self.column is not None:
                 where += f":{self.column}"
-        text = f"{where}: {self.message}"
+        shown = f"{where}: {in_lang(self.message, lang)}"
         if self.hint:
-            text += f"\n  hint: {self.hint}"
-        return text
+            shown += f"\n{hint_label(lang)}{in_lang(self.hint, lang)}"
+        return shown
 
 
 #: the largest file of the graph (ontology/, data/ttl/, shapes/) gdkg reads
@@ -66,23 +73,26 @@ def read_text(path: Path, shown: str | None = None) -> str:
     from .safe_io import read_bounded
 
     shown = shown or str(path)
-    raw = read_bounded(path, MAX_GRAPH_FILE_BYTES, shown=shown, what="Turtle file",
-                       hint="split it into smaller files")
+    raw = read_bounded(path, MAX_GRAPH_FILE_BYTES, shown=shown, what=Text("Turtle file", "Turtle 文件"),
+                       hint=Text("split it into smaller files", "请拆分成几个较小的文件"))
     return decode_turtle_bytes(raw, shown)
 
 
 def decode_turtle_bytes(raw: bytes, shown: str) -> str:
     """Decode bytes meant to be Turtle, rejecting binary and non-UTF-8 content."""
     if not raw.strip():
-        raise LoadError(shown, "file is empty", hint="a Turtle file needs at least one triple")
+        raise LoadError(shown, Text("file is empty", "文件为空"),
+                        hint=Text("a Turtle file needs at least one triple", "Turtle 文件至少要有一个三元组"))
     if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise LoadError(
             shown,
-            "file is UTF-16, Turtle must be UTF-8",
-            hint=f"convert it: iconv -f UTF-16 -t UTF-8 {shown}",
+            Text("file is UTF-16, Turtle must be UTF-8", "文件是 UTF-16 编码，Turtle 须为 UTF-8"),
+            hint=fmt("convert it: {command}", "请转换编码：{command}",
+                     command=f"iconv -f UTF-16 -t UTF-8 {shown}"),
         )
     if b"\0" in raw[:8192]:
-        raise LoadError(shown, "binary content, not a Turtle text file")
+        raise LoadError(shown, Text("binary content, not a Turtle text file",
+                                    "二进制内容，不是 Turtle 文本文件"))
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]  # a UTF-8 byte-order mark is harmless; drop it
     try:
@@ -90,9 +100,13 @@ def decode_turtle_bytes(raw: bytes, shown: str) -> str:
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         guess = _guess_encoding(raw)
-        hint = f"convert it: iconv -f {guess} -t UTF-8 {shown}" if guess else None
-        what = f"not UTF-8 (looks like {guess})" if guess else "not UTF-8"
-        raise LoadError(shown, f"{what}: byte 0x{raw[exc.start]:02x} cannot be decoded",
+        hint = (fmt("convert it: {command}", "请转换编码：{command}",
+                    command=f"iconv -f {guess} -t UTF-8 {shown}") if guess else None)
+        byte = f"0x{raw[exc.start]:02x}"
+        what = (fmt("not UTF-8 (looks like {guess})", "不是 UTF-8 编码（看来是 {guess}）", guess=guess)
+                if guess else Text("not UTF-8", "不是 UTF-8 编码"))
+        raise LoadError(shown, what + fmt(": byte {byte} cannot be decoded", "：字节 {byte} 无法解码",
+                                          byte=byte),
                         line=line, hint=hint) from None
     _reject_other_formats(text, shown)
     return text
@@ -114,15 +128,20 @@ _JSON_START = re.compile(r"\A\s*[\[{]\s*[\"\[{]")
 
 def _reject_other_formats(text: str, shown: str) -> None:
     if _XML_START.match(text):
-        raise LoadError(shown, "this is RDF/XML (or other XML), not Turtle", line=1,
-                        hint=f"convert it: python -m rdflib.tools.rdfpipe -o turtle {shown}")
+        raise LoadError(shown, Text("this is RDF/XML (or other XML), not Turtle",
+                                    "这是 RDF/XML（或其他 XML），不是 Turtle"), line=1,
+                        hint=fmt("convert it: {command}", "请转换格式：{command}",
+                                 command=f"python -m rdflib.tools.rdfpipe -o turtle {shown}"))
     if _JSON_START.match(text):
-        raise LoadError(shown, "this looks like JSON(-LD), not Turtle", line=1)
+        raise LoadError(shown, Text("this looks like JSON(-LD), not Turtle",
+                                    "这看来是 JSON(-LD)，不是 Turtle"), line=1)
     number, first = next(((n, line) for n, line in enumerate(text.splitlines(), 1)
                           if line.strip() and not line.lstrip().startswith("#")), (1, ""))
     if first.count(",") >= 2 and not any(ch in first for ch in "<>:@.;"):
-        raise LoadError(shown, "this looks like CSV, not Turtle", line=number,
-                        hint="for spreadsheets use: gdkg import csv --type … FILE.csv")
+        raise LoadError(shown, Text("this looks like CSV, not Turtle", "这看来是 CSV，不是 Turtle"),
+                        line=number,
+                        hint=Text("for spreadsheets use: gdkg import csv --type … FILE.csv",
+                                  "表格请用：gdkg import csv --type … FILE.csv"))
 
 
 #: what one Turtle file may hold: the parser, the blank-node labelling, the locator and the
@@ -136,17 +155,22 @@ MAX_GRAPH_FILES = 10_000
 
 
 def _too_many_triples(shown: str) -> LoadError:
-    return LoadError(shown, f"more than {MAX_TRIPLES_PER_FILE:,} triples in one file (the limit)",
-                     hint="split it into several files")
+    return LoadError(shown, fmt("more than {n:,} triples in one file (the limit)",
+                                "一个文件中超过 {n:,} 个三元组（上限）", n=MAX_TRIPLES_PER_FILE),
+                     hint=Text("split it into several files", "请拆分成几个文件"))
 
 
 def _check_term_sizes(triple: Triple, shown: str) -> None:
     for term in triple:
         if len(term) > MAX_LITERAL_CHARS:
-            what = "literal" if isinstance(term, Literal) else "IRI"
-            raise LoadError(shown, f"a {what} of {len(term):,} characters, over the limit of "
-                                   f"{MAX_LITERAL_CHARS:,} (it starts {str(term)[:40]!r})",
-                            hint="keep long texts outside the graph and link to them")
+            what = Text("literal", "字面量") if isinstance(term, Literal) else Text("IRI", "IRI")
+            raise LoadError(shown, fmt("a {what} of {n:,} characters, over the limit of {limit:,} "
+                                       "(it starts {start})",
+                                       "一个 {what} 长 {n:,} 个字符，超过上限 {limit:,}（开头为 {start}）",
+                                       what=what, n=len(term), limit=MAX_LITERAL_CHARS,
+                                       start=repr(str(term)[:40])),
+                            hint=Text("keep long texts outside the graph and link to them",
+                                      "长文本请放在图之外，再链接过去"))
 
 
 def nesting_depth(triples: Iterable[Triple]) -> int:
@@ -186,9 +210,12 @@ def check_limits(triples: list[Triple], shown: str) -> list[Triple]:
         raise _too_many_triples(shown)
     depth = nesting_depth(triples)
     if depth > MAX_NESTING:
-        raise LoadError(shown, f"blank nodes nested {depth} deep, over the limit of {MAX_NESTING} "
-                               "(nested [ … ] or list items)",
-                        hint="give deeply nested things IRIs of their own, or split long lists")
+        raise LoadError(shown, fmt("blank nodes nested {depth} deep, over the limit of {limit} "
+                                   "(nested [ … ] or list items)",
+                                   "空白节点嵌套 {depth} 层，超过上限 {limit}（嵌套的 [ … ] 或列表项）",
+                                   depth=depth, limit=MAX_NESTING),
+                        hint=Text("give deeply nested things IRIs of their own, or split long lists",
+                                  "给深层嵌套的事物各自的 IRI，或拆分长列表"))
     return triples
 
 
@@ -226,15 +253,16 @@ def parse_text(text: str, shown: str, terms: Terms | None = None) -> list[Triple
     try:
         graph.parse(data=text, format="turtle")
     except RecursionError:
-        raise LoadError(shown, "nested too deeply for the parser",
-                        hint=f"at most {MAX_NESTING} levels of [ … ] or ( … )") from None
+        raise LoadError(shown, Text("nested too deeply for the parser", "嵌套太深，解析器无法处理"),
+                        hint=fmt("at most {n} levels of [ … ] or ( … )", "[ … ] 或 ( … ) 最多 {n} 层",
+                                 n=MAX_NESTING)) from None
     except MemoryError as exc:
         raise _buffer_error(exc, shown) from None
     except Exception as exc:  # rdflib raises several types for bad syntax
         raw = str(exc)
         found = re.search(r"at line (\d+)", raw)
         detail = re.search(r"Bad syntax \((.*?)\) at \^", raw, re.S)
-        message = detail.group(1) if detail else raw.splitlines()[-1]
+        message = parser_message(detail.group(1) if detail else raw.splitlines()[-1])
         raise LoadError(shown, message, line=int(found.group(1)) if found else None,
                         hint=_syntax_hint(message)) from None
     triples = [_normalise(t) for t in graph]
@@ -245,14 +273,18 @@ def parse_text(text: str, shown: str, terms: Terms | None = None) -> list[Triple
 
 def _buffer_error(exc: MemoryError, shown: str) -> LoadError:
     found = re.search(r"size of (\d+)", str(exc))
-    size = f" of {int(found.group(1)) / 1024 / 1024:g} MB" if found else ""
-    return LoadError(shown, f"one token (a literal or an IRI) is longer than the parser's buffer{size}",
-                     hint=f"literals may hold at most {MAX_LITERAL_CHARS:,} characters")
+    size = f"{int(found.group(1)) / 1024 / 1024:g} MB" if found else ""
+    return LoadError(shown, fmt("one token (a literal or an IRI) is longer than the parser's buffer"
+                                + (" of {size}" if size else ""),
+                                "有一个词法单元（字面量或 IRI）超过了解析器的缓冲区"
+                                + ("（{size}）" if size else ""), size=size),
+                     hint=fmt("literals may hold at most {n:,} characters", "字面量最多 {n:,} 个字符",
+                              n=MAX_LITERAL_CHARS))
 
 
 def _oxigraph_error(exc: SyntaxError, shown: str) -> LoadError:
     message = re.sub(r"^Parser error (at|between) [^:]*: ", "", str(exc))
-    message = re.sub(r" \(.*line \d+\)$", "", message)
+    message = parser_message(re.sub(r" \(.*line \d+\)$", "", message))
     return LoadError(shown, message, line=exc.lineno, column=exc.offset, hint=_syntax_hint(message))
 
 
@@ -270,25 +302,54 @@ def check_syntax(text: str, shown: str) -> None:
         raise _buffer_error(exc, shown) from None
 
 
-def _syntax_hint(message: str) -> str | None:
+#: the parsers' messages (pyoxigraph, rdflib) in Chinese: (pattern, template); names,
+#: characters and IRIs the pattern captures are kept as they are
+_PARSER_MESSAGES_ZH = [
+    (r"A dot is expected at the end of statements", "语句末尾缺少句点 '.'"),
+    (r"Unexpected end of file", "文件意外结束"),
+    (r"Invalid IRI code point (?P<a>'.*')", "IRI 中有不允许的字符 {a}"),
+    (r"(?P<a>'.*') is not allowed at the beginning of a prefix name", "{a} 不能出现在前缀名的开头"),
+    (r"The prefix (?P<a>\S*) has not been declared", "前缀 {a} 未声明"),
+    (r"Prefix \"(?P<a>\S*)\" not bound", "前缀 {a} 未声明"),
+    (r"Line jumps are not allowed in string literals.*", "字符串字面量中不允许换行"),
+    (r"expected '\.'.*", "此处应为句点 '.'"),
+]
+
+
+def parser_message(raw: str) -> Text:
+    """A parser's error message with its Chinese: translated where it is a known one,
+    else quoted as the parser wrote it."""
+    for pattern, chinese in _PARSER_MESSAGES_ZH:
+        found = re.fullmatch(pattern, raw, re.S)
+        if found:
+            return Text(raw, chinese.format(**found.groupdict()))
+    return Text(raw, f"语法错误（解析器原文：「{raw}」）")
+
+
+def _syntax_hint(message: str) -> Text | None:
     prefix = re.search(r"prefix (\S+?):? has not been declared|Prefix \"(\S+?):\" not bound", message)
     if prefix:
         name = prefix.group(1) or prefix.group(2)
         from .namespaces import PREFIXES
 
         namespace = PREFIXES.get(name, "…")
-        return (f"add '@prefix {name}: <{namespace}> .' at the top; `gdkg prefixes` lists the "
-                "predeclared prefixes")
+        return fmt("add '{line}' at the top; `gdkg prefixes` lists the predeclared prefixes",
+                   "请在文件开头加上 '{line}'；`gdkg prefixes` 列出预先声明的前缀",
+                   line=f"@prefix {name}: <{namespace}> .")
     if "dot is expected" in message or "expected '.'" in message:
-        return "a statement probably misses its closing ' .' on the line before"
+        return Text("a statement probably misses its closing ' .' on the line before",
+                    "上一行的语句可能缺少结尾的 ' .'")
     if message == "Unexpected end of file":
-        return "something opened here (a string, <IRI>, [ or ( ) is never closed"
+        return Text("something opened here (a string, <IRI>, [ or ( ) is never closed",
+                    "此处打开的东西（字符串、<IRI>、[ 或 ( ）没有闭合")
     if "Line jumps are not allowed in string literals" in message:
-        return "a string probably misses its closing quote"
+        return Text("a string probably misses its closing quote", "某个字符串可能缺少结尾的引号")
     if "Invalid IRI code point ' '" in message:
-        return "IRIs cannot contain spaces; slugs join words with '-'"
+        return Text("IRIs cannot contain spaces; slugs join words with '-'",
+                    "IRI 不能包含空格；标识符用 '-' 连接单词")
     if "is not allowed at the beginning of a prefix name" in message:
-        return "a stray character? statements are 'subject predicate object ;' … ' .'"
+        return Text("a stray character? statements are 'subject predicate object ;' … ' .'",
+                    "多了一个字符？语句的形式是 'subject predicate object ;' … ' .'")
     return None
 
 

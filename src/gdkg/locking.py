@@ -18,6 +18,7 @@ from collections.abc import Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 
+from .language import Text, fmt, os_reason, text
 from .project import Project
 from .safe_io import OutputError
 
@@ -57,9 +58,12 @@ def project_lock(project: Project, command: str, timeout: float | None = None) -
         path.parent.mkdir(parents=True, exist_ok=True)  # the per-user cache may not exist yet
         fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
     except OSError as exc:
-        raise OutputError(shown, f"cannot create the project lock: {exc.strerror or exc}",
-                          hint="gdkg needs to write beside build/; choose another place with "
-                               "--build-dir DIR (or $GDKG_BUILD_DIR)") from None
+        raise OutputError(shown, fmt("cannot create the project lock: {reason}", "无法创建项目锁：{reason}",
+                                     reason=os_reason(exc)),
+                          hint=Text("gdkg needs to write beside build/; choose another place with "
+                                    "--build-dir DIR (or $GDKG_BUILD_DIR)",
+                                    "gdkg 需要在 build/ 旁边写入；可用 --build-dir DIR（或 $GDKG_BUILD_DIR）"
+                                    "换个地方")) from None
     try:
         _acquire(fd, shown, command, _timeout() if timeout is None else timeout)
         with contextlib.suppress(OSError):
@@ -85,8 +89,9 @@ def _acquire(fd: int, shown: str, command: str, timeout: float) -> None:
     except BlockingIOError:
         pass
     holder = _holder(fd)
-    print(f"gdkg: waiting for {holder} to finish (project lock {shown}; "
-          f"up to {timeout:g} s)…", file=sys.stderr, flush=True)
+    print(text(fmt("gdkg: waiting for {holder} to finish (project lock {shown}; up to {timeout:g} s)…",
+                   "gdkg: 正在等待{holder} 结束（项目锁 {shown}；最多 {timeout:g} 秒）…",
+                   holder=holder, shown=shown, timeout=timeout)), file=sys.stderr, flush=True)
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         time.sleep(0.1)
@@ -95,15 +100,19 @@ def _acquire(fd: int, shown: str, command: str, timeout: float) -> None:
             return
         except BlockingIOError:
             continue
-    raise LockTimeout(shown, f"{_holder(fd)} still holds the project lock after {timeout:g} s; "
-                             f"gdkg {command} changed nothing",
-                      hint="wait for it to finish and run the command again "
-                           "(set GDKG_LOCK_TIMEOUT=SECONDS to wait longer)")
+    raise LockTimeout(shown, fmt("{holder} still holds the project lock after {timeout:g} s; "
+                                 "gdkg {command} changed nothing",
+                                 "{timeout:g} 秒后{holder} 仍持有项目锁；gdkg {command} 未做任何改动",
+                                 holder=_holder(fd), timeout=timeout, command=command),
+                      hint=Text("wait for it to finish and run the command again "
+                                "(set GDKG_LOCK_TIMEOUT=SECONDS to wait longer)",
+                                "请等它结束后再运行该命令（设置 GDKG_LOCK_TIMEOUT=SECONDS 可等待更久）"))
 
 
-def _holder(fd: int) -> str:
+def _holder(fd: int) -> Text:
     with contextlib.suppress(OSError):
         text = os.pread(fd, 200, 0).decode("utf-8", "replace").strip()
         if text:
-            return "another " + text.split(" since ")[0]
-    return "another gdkg"
+            who = text.split(" since ")[0]
+            return Text("another " + who, "另一个 " + who)
+    return Text("another gdkg", "另一个 gdkg")

@@ -17,6 +17,7 @@ import os
 import stat
 from dataclasses import dataclass
 
+from .language import Text, fmt, os_reason
 from .project import Project
 from .safe_io import OutputError
 
@@ -44,13 +45,18 @@ def check_build_dir(project: Project) -> bool:
     except ValueError:
         shown = str(out)
     if os.path.islink(out) and not out.exists():
-        raise CacheError(shown, f"is a broken symbolic link (to {os.readlink(out)})",
-                         hint=f"remove it (rm {shown}) or create the directory it points to")
+        raise CacheError(shown, fmt("is a broken symbolic link (to {target})",
+                                    "是失效的符号链接（指向 {target}）",
+                                    target=os.readlink(out)),
+                         hint=fmt("remove it (rm {shown}) or create the directory it points to",
+                                  "请删除它（rm {shown}），或创建它指向的目录", shown=shown))
     if not out.exists():
         return False
     if not out.is_dir():
-        raise CacheError(shown, "is a file, not a directory; gdkg keeps its build there",
-                         hint=f"move it away or remove it (rm {shown}), then run gdkg build")
+        raise CacheError(shown, Text("is a file, not a directory; gdkg keeps its build there",
+                                     "是文件，不是目录；gdkg 在那里存放构建结果"),
+                         hint=fmt("move it away or remove it (rm {shown}), then run gdkg build",
+                                  "请把它移走或删除（rm {shown}），再运行 gdkg build", shown=shown))
     return True
 
 
@@ -64,27 +70,30 @@ def _read(project: Project) -> tuple[dict | None, str | None]:
     path = project.build_dir / MANIFEST
     try:
         if not stat.S_ISREG(path.lstat().st_mode):
-            return None, f"{MANIFEST} is not a regular file"
+            return None, Text(f"{MANIFEST} is not a regular file", f"{MANIFEST} 不是普通文件")
         if path.stat().st_size > 16 * 1024 * 1024:
-            return None, f"{MANIFEST} is implausibly large"
+            return None, Text(f"{MANIFEST} is implausibly large", f"{MANIFEST} 大得不合常理")
         manifest = json.loads(path.read_text(encoding="utf-8"))
     except FileNotFoundError:
-        return None, f"{MANIFEST} is missing"
+        return None, Text(f"{MANIFEST} is missing", f"{MANIFEST} 不存在")
     except (OSError, ValueError) as exc:
-        return None, f"{MANIFEST} is unreadable ({exc.__class__.__name__})"
+        return None, Text(f"{MANIFEST} is unreadable ({exc.__class__.__name__})",
+                          f"{MANIFEST} 无法读取（{exc.__class__.__name__}）")
     if not isinstance(manifest, dict):
-        return None, f"{MANIFEST} is not a JSON object"
+        return None, Text(f"{MANIFEST} is not a JSON object", f"{MANIFEST} 不是 JSON 对象")
     for name, kind in _FIELDS.items():
         if not isinstance(manifest.get(name), kind) or isinstance(manifest.get(name), bool):
-            return None, f"{MANIFEST} has no valid {name!r}"
+            return None, Text(f"{MANIFEST} has no valid {name!r}", f"{MANIFEST} 缺少有效的 {name!r}")
     files = manifest["files"]
     for name, record in files.items():
         if (not isinstance(record, dict) or not isinstance(record.get("size"), int)
                 or not isinstance(record.get("sha256"), str) or ".." in name.split("/")):
-            return None, f"{MANIFEST} has a malformed entry for {name!r}"
+            return None, Text(f"{MANIFEST} has a malformed entry for {name!r}",
+                              f"{MANIFEST} 中 {name!r} 的条目格式不对")
     missing = [name for name in ARTEFACTS if name not in files]
     if missing:
-        return None, f"{MANIFEST} does not list {', '.join(missing)}"
+        return None, Text(f"{MANIFEST} does not list {', '.join(missing)}",
+                          f"{MANIFEST} 没有列出 {', '.join(missing)}")
     return manifest, None
 
 
@@ -107,10 +116,10 @@ def cache_state(project: Project, input_hash: str | None = None,
     """Check build/ against its manifest: every file's size always; SHA-256 of all files
     (``check_hashes=True``) or of the named ones."""
     if not check_build_dir(project):
-        return CacheState(False, ["no build yet"])
+        return CacheState(False, [Text("no build yet", "尚未构建")])
     manifest, why = _read(project)
     if manifest is None:
-        return CacheState(True, [f"build/{why}"], damaged="missing" not in why)
+        return CacheState(True, ["build/" + why], damaged="missing" not in why)
     problems: list[str] = []
     out = project.build_dir
     for name, record in sorted(manifest["files"].items()):
@@ -118,22 +127,26 @@ def cache_state(project: Project, input_hash: str | None = None,
         try:
             info = path.lstat()
         except FileNotFoundError:
-            problems.append(f"build/{name} is missing")
+            problems.append(Text(f"build/{name} is missing", f"build/{name} 不存在"))
             continue
         except OSError as exc:
-            problems.append(f"build/{name} cannot be read ({exc.strerror})")
+            problems.append(fmt("build/{name} cannot be read ({reason})", "build/{name} 无法读取（{reason}）",
+                                name=name, reason=os_reason(exc)))
             continue
         if not stat.S_ISREG(info.st_mode):
-            what = "a directory" if stat.S_ISDIR(info.st_mode) else "not a regular file"
-            problems.append(f"build/{name} is {what}")
+            what = (Text("a directory", "目录") if stat.S_ISDIR(info.st_mode)
+                    else Text("not a regular file", "非普通文件"))
+            problems.append(fmt("build/{name} is {what}", "build/{name} 是{what}", name=name, what=what))
         elif info.st_size != record["size"]:
-            problems.append(f"build/{name} is {info.st_size} bytes, the manifest says {record['size']}")
+            problems.append(Text(f"build/{name} is {info.st_size} bytes, the manifest says {record['size']}",
+                                 f"build/{name} 大小为 {info.st_size} 字节，清单中记录的是 {record['size']}"))
         elif (check_hashes is True or (check_hashes and name in check_hashes)) \
                 and _sha256(path) != record["sha256"]:
-            problems.append(f"build/{name} differs from what the build wrote (SHA-256)")
+            problems.append(Text(f"build/{name} differs from what the build wrote (SHA-256)",
+                                 f"build/{name} 与构建时写入的内容不同（SHA-256）"))
     damaged = bool(problems)
     if manifest["input_hash"] != (input_hash or project.input_hash()):
-        problems.append("the sources changed since the last build")
+        problems.append(Text("the sources changed since the last build", "自上次构建以来源文件有改动"))
     return CacheState(True, problems, damaged)
 
 

@@ -50,10 +50,14 @@ def write_store(build_dir: Path, name: str, ntriples: list[bytes]) -> dict[str, 
         os.rename(staging, final)
     except OSError as exc:  # a full disk, say: the previous build stays as it was
         _remove(staging)
+        from .language import Text, fmt, os_reason
         from .safe_io import OutputError
 
-        raise OutputError(f"build/{name}", f"could not write the store: {exc.strerror or exc}",
-                          hint="free some disk space and run gdkg build again") from None
+        raise OutputError(f"build/{name}", fmt("could not write the store: {reason}",
+                                               "无法写入存储：{reason}",
+                                               reason=os_reason(exc)),
+                          hint=Text("free some disk space and run gdkg build again",
+                                    "请腾出磁盘空间后再运行 gdkg build")) from None
     records = {}
     for path in sorted(final.iterdir()):
         if path.is_file():

@@ -19,6 +19,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from . import __version__
+from .language import Text, fmt, join, note
 from .load import MAX_GRAPH_FILES, LoadError, Triple, load_triples
 from .manifest import (  # noqa: F401 (is_fresh: re-exported)
     ARTEFACTS,
@@ -85,7 +86,7 @@ def build(project: Project | None = None, *, engine: Engine = "auto", force: boo
                                manifest["instances"], None, timer, manifest["reasoner"],
                                cached=True, manifest=manifest)
         if state.damaged and not force:
-            print(f"gdkg: note: {'; '.join(state.problems)}: rebuilding", file=sys.stderr)
+            print(note(join(state.problems) + Text(": rebuilding", "：重新构建")), file=sys.stderr)
         result = _build(project, input_hash, engine, timer)
         sweep_temporaries(project.build_dir)
         return result
@@ -97,9 +98,11 @@ def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> B
         check_writable(project.build_dir / name, f"{project.relative(project.build_dir)}/{name}")
     files = project.graph_files()
     if len(files) > MAX_GRAPH_FILES:
-        raise LoadError(project.relative(project.data_dir), f"{len(files):,} Turtle files, over the "
-                                                            f"limit of {MAX_GRAPH_FILES:,}",
-                        hint="merge small files")
+        raise LoadError(project.relative(project.data_dir),
+                        fmt("{n:,} Turtle files, over the limit of {limit:,}",
+                            "{n:,} 个 Turtle 文件，超过上限 {limit:,}",
+                            n=len(files), limit=MAX_GRAPH_FILES),
+                        hint=Text("merge small files", "请合并小文件"))
     with timer.stage(f"load {len(files)} files"):
         asserted: set[Triple] = load_triples(files, shown=project.relative)
         shape_triples = load_triples(project.shape_files(), shown=project.relative)

@@ -34,7 +34,7 @@ class Timer:
         except BaseException as exc:
             seconds = time.perf_counter() - start
             self.stages.append((name, seconds))
-            reason = _first_line(exc)
+            reason = _first_line(exc, self.lang)
             self.failed = (name, reason)
             if self.stream is not None:
                 print(f"✗ {shown} ({seconds:.2f} s): {reason}", file=self.stream, flush=True)
@@ -74,13 +74,21 @@ _ZH_STAGES = [
     (r"^write release", "写出发布包"),
     (r"^read ", "读取 "),
     (r"^compare", "比较"),
+    (r"^serialise$", "序列化"),
+    (r"^export (\S+) as (\S+)$", r"导出 \1（\2）"),
+    (r"^projections and metrics$", "网络投影与指标"),
+    (r"^chain completeness and gaps$", "产业链完整度与缺口"),
+    (r"^figures$", "作图"),
+    (r"^write$", "写出"),
 ]
 
 
-def _first_line(exc: BaseException) -> str:
+def _first_line(exc: BaseException, lang: str = "en") -> str:
+    from .language import error_text
+
     if isinstance(exc, KeyboardInterrupt):
-        return "interrupted"
-    text = str(exc).strip().splitlines()
+        return "已中断" if lang == "zh" else "interrupted"
+    text = error_text(exc, lang).strip().splitlines()
     return text[0] if text else type(exc).__name__
 
 

@@ -9,7 +9,7 @@ import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
-from .language import BilingualError
+from .language import BilingualError, fmt, os_reason
 
 ONTOLOGY_DIR = "ontology"
 DATA_DIR = "data/ttl"
@@ -186,11 +186,13 @@ def init_project(target: str | os.PathLike[str], source: Project | None = None) 
                         f"{target}：上级目录 {parent} 不存在")
     origin = source.root if source is not None else bundled_sources()
     if origin is None:
-        raise InitError("this installation carries no bundled graph to copy")
+        raise InitError("this installation carries no bundled graph to copy", "本安装未附带可复制的图数据")
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{path.name}.", suffix=".init", dir=parent))
     except OSError as exc:
-        raise InitError(f"{target}: cannot write in {parent}: {exc.strerror or exc}") from None
+        raise InitError(fmt("{target}: cannot write in {parent}: {reason}",
+                            "{target}：无法在 {parent} 中写入：{reason}",
+                            target=target, parent=parent, reason=os_reason(exc))) from None
     try:
         for name in SOURCE_DIRS:
             if (origin / name).is_dir():
@@ -204,8 +206,9 @@ def init_project(target: str | os.PathLike[str], source: Project | None = None) 
             os.rename(staging, path)
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise InitError(f"{target}: could not create the project: {exc.strerror or exc}",
-                        f"{target}：无法创建项目：{exc.strerror or exc}") from None
+        raise InitError(fmt("{target}: could not create the project: {reason}",
+                            "{target}：无法创建项目：{reason}",
+                            target=target, reason=os_reason(exc))) from None
     return Project(path.resolve())
 
 

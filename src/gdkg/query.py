@@ -31,6 +31,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.term import Node
 
+from .language import Text, fmt
 from .namespaces import PREFIXES
 from .project import Project
 from .store import KnowledgeGraph, QueryResult
@@ -43,7 +44,8 @@ _XSD = PREFIXES["xsd"]
 
 
 class QueryError(Exception):
-    """A named query that is missing, malformed, or given bad parameters."""
+    """A named query that is missing, malformed, or given bad parameters (its message a
+    :class:`gdkg.language.Text`: ``str(exc)`` English, ``error_text(exc, "zh")`` Chinese)."""
 
 
 @dataclass
@@ -60,8 +62,9 @@ class Param:
     def parse(cls, line: str) -> Param:
         match = _PARAM.match(line.strip())
         if not match:
-            raise QueryError(f"cannot read parameter line {line!r}; expected "
-                             "'NAME (WHAT, required|default VALUE) — description'")
+            raise QueryError(fmt("cannot read parameter line {line}; expected {form}",
+                                 "无法读取参数行 {line}；应为 {form}", line=repr(line),
+                                 form="'NAME (WHAT, required|default VALUE) — description'"))
         param = cls(match["name"], (match["doc"] or "").strip())
         for part in (p.strip() for p in (match["spec"] or "").split(",")):
             if part == "required":
@@ -168,18 +171,22 @@ def get_query(project: Project, name: str) -> NamedQuery:
         return NamedQuery.read(path)
     names = [p.stem for p in sorted(project.queries_dir.glob("*.rq"))]
     close = difflib.get_close_matches(name, names, n=3, cutoff=0.6)
-    hint = f" Did you mean: {', '.join(close)}?" if close else ""
-    raise QueryError(f"no query named {name!r} in {project.relative(project.queries_dir)}/.{hint} "
-                     "List them with `gdkg query --list`.")
+    hint = (fmt(" Did you mean: {close}?", "您是不是要找：{close}？", close=", ".join(close))
+            if close else "")
+    raise QueryError(fmt("no query named {name} in {folder}/.{hint} List them with `gdkg query --list`.",
+                         "{folder}/ 中没有名为 {name} 的查询。{hint}可用 `gdkg query --list` 列出全部查询。",
+                         name=repr(name), folder=project.relative(project.queries_dir), hint=hint))
 
 
 def _check_text(value: str, name: str) -> None:
     try:
         value.encode("utf-8")
     except UnicodeEncodeError:
-        raise QueryError(f"parameter {name}: the value is not valid UTF-8 text") from None
+        raise QueryError(fmt("parameter {name}: the value is not valid UTF-8 text",
+                             "参数 {name}：值不是有效的 UTF-8 文本", name=name)) from None
     if any(ord(ch) < 0x20 for ch in value):
-        raise QueryError(f"parameter {name}: the value holds a control character")
+        raise QueryError(fmt("parameter {name}: the value holds a control character",
+                             "参数 {name}：值中含有控制字符", name=name))
 
 
 def resolve_term(kg: KnowledgeGraph, value: str, spec: Param | None = None) -> Node:
@@ -197,24 +204,30 @@ def resolve_term(kg: KnowledgeGraph, value: str, spec: Param | None = None) -> N
         iri = stripped[1:-1] if stripped.startswith("<") and stripped.endswith(">") else stripped
         bad = sorted({ch for ch in iri if ch in '<>"{}|^`\\ ' or ord(ch) < 0x20})
         if bad:
-            raise QueryError(f"parameter {spec.name}: {value!r} is not a valid IRI (it holds "
-                             f"{' '.join(bad)}); pass an IRI without them, a prefixed name or a label")
+            raise QueryError(fmt("parameter {name}: {value} is not a valid IRI (it holds {bad}); pass an "
+                                 "IRI without them, a prefixed name or a label",
+                                 "参数 {name}：{value} 不是有效的 IRI（含有 {bad}）；请给出不含这些字符的 "
+                                 "IRI、"
+                                 "带前缀的名称或标签", name=spec.name, value=repr(value), bad=" ".join(bad)))
     try:
         if takes == "class":
             return URIRef(resolve_class(kg, value))
         cls = None if takes == "entity" else str(expand(takes) or takes)
         return resolve_entity(kg, value, cls, what=_what(kg, cls))
     except (NameNotFound, AmbiguousName) as exc:
-        raise QueryError(f"parameter {spec.name}: {exc}") from None
+        raise QueryError(fmt("parameter {name}: {problem}", "参数 {name}：{problem}", name=spec.name,
+                             problem=exc)) from None
 
 
-def _what(kg, cls: str | None) -> str:
+def _what(kg, cls: str | None) -> Text:
     if cls is None:
-        return "entity"
+        return Text("entity", "实体")
     from .label_search import LabelIndex
 
     index = LabelIndex.of(kg)
-    return f"{index.en.get(cls, cls.rsplit('#', 1)[-1]).lower()} ({index.zh.get(cls, '')})".replace(" ()", "")
+    english = index.en.get(cls, cls.rsplit('#', 1)[-1]).lower()
+    chinese = index.zh.get(cls, "")
+    return Text(f"{english} ({chinese})".replace(" ()", ""), chinese or english)
 
 
 def _literal(value: str, takes: str, name: str) -> Literal:
@@ -222,8 +235,11 @@ def _literal(value: str, takes: str, name: str) -> Literal:
     if takes == "text":
         return Literal(value)
     if not re.fullmatch(patterns[takes], value.strip()):
-        raise QueryError(f"parameter {name}: expected {'a' if takes != 'integer' else 'an'} {takes}, "
-                         f"got {value!r}")
+        zh_kind = {"integer": "整数", "decimal": "小数", "year": "年份（四位数字）"}[takes]
+        raise QueryError(fmt("parameter {name}: expected {article} {takes}, got {value}",
+                             "参数 {name}：应为{zh_kind}，却是 {value}", name=name, takes=takes,
+                             article="an" if takes == "integer" else "a", zh_kind=zh_kind,
+                             value=repr(value)))
     datatype = {"integer": "integer", "decimal": "decimal", "year": "gYear"}[takes]
     return Literal(value.strip(), datatype=URIRef(_XSD + datatype))
 
@@ -234,13 +250,18 @@ def bindings(kg: KnowledgeGraph, query: NamedQuery, params: dict[str, str] | Non
     params = dict(params or {})
     unknown = sorted(set(params) - set(query.specs))
     if unknown:
-        raise QueryError(f"query {query.name!r} has no parameter {', '.join(unknown)}; "
-                         f"its parameters: {', '.join(query.specs) or 'none'}")
+        raise QueryError(fmt("query {query} has no parameter {unknown}; its parameters: {known}",
+                             "查询 {query} 没有参数 {unknown}；它的参数：{known}", query=repr(query.name),
+                             unknown=", ".join(unknown),
+                             known=", ".join(query.specs) or Text("none", "无")))
     missing = [s.name for s in query.specs.values() if s.required and s.name not in params]
     if missing:
-        example = f"; e.g. {query.examples[0]}" if query.examples else ""
-        raise QueryError(f"query {query.name!r} needs --param {', '.join(f'{m}=…' for m in missing)}"
-                         f"{example} (see `gdkg query {query.name} --help`)")
+        example = (fmt("; e.g. {example}", "；例如 `{example}`", example=query.examples[0])
+                   if query.examples else "")
+        raise QueryError(fmt("query {query} needs --param {missing}{example} (see `{help}`)",
+                             "查询 {query} 需要 --param {missing}{example}（见 `{help}`）",
+                             query=repr(query.name), missing=", ".join(f"{m}=…" for m in missing),
+                             example=example, help=f"gdkg query {query.name} --help"))
     for spec in query.specs.values():
         if spec.name not in params and spec.default is not None:
             params[spec.name] = spec.default

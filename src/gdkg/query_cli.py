@@ -14,6 +14,10 @@ import re
 import sys
 import textwrap
 
+from . import language
+from .language import Text, message, say
+from .language import fmt as pair
+
 EXIT_OK, EXIT_NO_MATCH, EXIT_UNUSABLE = 0, 1, 2
 TABLE_FORMATS = ("table", "md")
 SELECT_FORMATS = ("table", "csv", "tsv", "json", "md", "xml")
@@ -119,8 +123,10 @@ def _positive_int(text: str) -> int:
     return value
 
 
-def _err(message: str) -> None:
-    print(f"gdkg: error: {message}", file=sys.stderr)
+def _err(problem: str | BaseException) -> None:
+    from .commands import _err as show
+
+    show(problem)
 
 
 # ------------------------------------------------------------------ query
@@ -133,10 +139,10 @@ def cmd_query(args, project) -> int:
     try:
         return _query(args, project)
     except QueryTimeout as exc:
-        _err(str(exc))
+        _err(exc)
         return EXIT_UNUSABLE
     except (QueryError, SparqlError) as exc:
-        _err(str(exc))
+        _err(exc)
         return EXIT_UNUSABLE
 
 
@@ -147,11 +153,12 @@ def _query(args, project) -> int:
         args.parser.print_help()
         return EXIT_OK
     if args.list or not (args.name or args.file or args.expression):
-        _print_list(named_queries(project))
+        _print_list(named_queries(project), args.lang)
         return EXIT_OK
     sources = [s for s in (args.name, args.file, args.expression) if s]
     if len(sources) > 1:
-        raise QueryError("give one of NAME, --file FILE and -e SPARQL")
+        raise QueryError(Text("give one of NAME, --file FILE and -e SPARQL",
+                              "NAME、--file FILE 和 -e SPARQL 只能给出其中一个"))
     if args.name:
         query = get_query(project, args.name)
     elif args.file:
@@ -170,7 +177,7 @@ def _query(args, project) -> int:
     return _run_and_print(args, project, query, params)
 
 
-def _print_list(queries) -> None:
+def _print_list(queries, lang: str = "en") -> None:
     for name, query in queries.items():
         print(name)
         if query.title:
@@ -178,8 +185,9 @@ def _print_list(queries) -> None:
         for spec in query.specs.values():
             print(f"    --param {spec.usage()}")
         if query.examples:
-            print(f"    e.g. {query.examples[0]}")
-    print(f"({len(queries)} queries; `gdkg query NAME --help` for one in full)", file=sys.stderr)
+            print(say(lang, f"    e.g. {query.examples[0]}", f"    例如 {query.examples[0]}"))
+    print(say(lang, f"({len(queries)} queries; `gdkg query NAME --help` for one in full)",
+              f"（共 {len(queries)} 个查询；`gdkg query NAME --help` 查看某一个的全文）"), file=sys.stderr)
 
 
 def _read_query_file(name: str) -> str:
@@ -189,8 +197,9 @@ def _read_query_file(name: str) -> str:
 
     text = read_query_text(name)
     if "\x00" in text:
-        raise QueryError(f"{'stdin' if name == '-' else name}: binary data (a NUL byte), "
-                         "not a SPARQL query")
+        raise QueryError(pair("{name}: binary data (a NUL byte), not a SPARQL query",
+                             "{name}：二进制数据（含 NUL 字节），不是 SPARQL 查询",
+                             name="stdin" if name == "-" else name))
     return text
 
 
@@ -202,9 +211,10 @@ def _params(items: list[str]) -> dict[str, str]:
         name, sep, value = item.partition("=")
         name = name.strip()
         if not sep or not name:
-            raise QueryError(f"--param {item!r}: expected NAME=VALUE, e.g. --param city=广州")
+            raise QueryError(pair("--param {item}: expected NAME=VALUE, e.g. --param city=广州",
+                                 "--param {item}：应为 NAME=VALUE，例如 --param city=广州", item=repr(item)))
         if name in params:
-            raise QueryError(f"--param {name} given twice")
+            raise QueryError(pair("--param {name} given twice", "--param {name} 给出了两次", name=name))
         params[name] = value
     return params
 
@@ -236,7 +246,7 @@ def _run_and_print(args, project, query, params) -> int:
         elif fmt in GRAPH_FORMATS:
             normalise_format(fmt, form)  # raises: a SELECT has no Turtle form
     except ValueError as exc:
-        raise QueryError(f"--format {fmt}: {exc}") from None
+        raise QueryError(Text(f"--format {fmt}: ", f"--format {fmt}：") + message(exc)) from None
     for name, value in params.items():  # strip quotes of an ad-hoc literal
         spec = query.specs.get(name)
         if spec is not None and spec.takes == "text" and len(value) >= 2 and value[0] == value[-1] in "\"'":
@@ -269,7 +279,7 @@ def _print_answer(answer, fmt: str, args, kg) -> None:
     shown = _Shown(kg, args.lang, args.iris)
     count = _stream_table(out, answer.variables, answer.rows, shown, fmt)
     if fmt == "table":
-        print(f"({count} row{'' if count == 1 else 's'})", file=sys.stderr)
+        print(f"({language.count(count, 'row', args.lang)})", file=sys.stderr)
 
 
 class _Shown:
@@ -354,7 +364,7 @@ def cmd_describe(args, project) -> int:
     try:
         description = describe(args.entity, project=project, lang=args.lang)
     except (NameNotFound, AmbiguousName, QueryError) as exc:
-        _err(str(exc))
+        _err(exc)
         return EXIT_UNUSABLE
     if args.format == "json":
         print(json.dumps(description.to_dict(), ensure_ascii=False, indent=2))
@@ -371,7 +381,7 @@ def cmd_search(args, project) -> int:
     try:
         matches = search(args.text, args.type, limit=args.limit, project=project)
     except NameNotFound as exc:
-        _err(f"--type: {exc}")
+        _err("--type: " + message(exc))
         return EXIT_UNUSABLE
     if args.format == "json":
         print(json.dumps([{"iri": m.iri, "zh": m.zh, "en": m.en, "types": m.types, "matched": m.matched,
@@ -379,7 +389,9 @@ def cmd_search(args, project) -> int:
                          ensure_ascii=False, indent=2))
         return EXIT_OK if matches else EXIT_NO_MATCH
     if not matches:
-        print(f"nothing is named like {args.text!r}" + (f" among {args.type}" if args.type else ""),
+        print(say(args.lang,
+                  f"nothing is named like {args.text!r}" + (f" among {args.type}" if args.type else ""),
+                  (f"{args.type} 中" if args.type else "") + f"没有名称与 {args.text!r} 相近的实体"),
               file=sys.stderr)
         return EXIT_NO_MATCH
     from .namespaces import PREFIXES
@@ -389,7 +401,14 @@ def cmd_search(args, project) -> int:
     compact = _Compactor(PREFIXES)
     other = "en" if args.lang == "zh" else "zh"
     rows = [[str(i), m.label(args.lang), m.label(other) if m.label(other) != m.label(args.lang) else "",
-             ", ".join(m.types[:2]), compact.iri(m.iri), f"{m.how}: {m.matched}"]
+             ", ".join(m.types[:2]), compact.iri(m.iri),
+             f"{language.text(_HOW.get(m.how, m.how), args.lang)}: {m.matched}"]
             for i, m in enumerate(matches, 1)]
-    sys.stdout.write(render(["#", "label", "other label", "type", "IRI", "matched"], rows, args.format))
+    header = say(args.lang, "#|label|other label|type|IRI|matched", "#|标签|另一语言标签|类型|IRI|匹配")
+    sys.stdout.write(render(header.split("|"), rows, args.format))
     return EXIT_OK
+
+
+#: how a search matched, in words
+_HOW = {"exact": Text("exact", "完全一致"), "contains": Text("contains", "包含"),
+        "close": Text("close", "相近")}

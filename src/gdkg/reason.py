@@ -557,11 +557,17 @@ def _too_large(asserted: set[Triple], result: set[Triple], max_growth: float) ->
     named = "; ".join(f"{short(str(s))} {short(str(p))} {short(str(o))}"
                       if isinstance(o, URIRef) else f"{short(str(s))} {short(str(p))} …"
                       for s, p, o in axioms[:8])
-    more = f" (and {len(axioms) - 8} more)" if len(axioms) > 8 else ""
+    from .language import Text, fmt
+
+    more = (fmt(" (and {n} more)", "（另有 {n} 条）", n=len(axioms) - 8) if len(axioms) > 8 else "")
     return ClosureTooLarge(
         "ontology/",
-        f"the OWL RL closure has {len(result)} triples, more than {max_growth:g} times its "
-        f"{len(asserted)} input triples (most inferred: {grew}); axioms responsible: "
-        f"{named or 'none found among the asserted schema triples'}{more}",
-        hint="an axiom like these makes the reasoner derive everything about everything; "
-             "fix it in ontology/ (data files cannot carry axioms)")
+        fmt("the OWL RL closure has {n} triples, more than {growth:g} times its {given} input triples "
+            "(most inferred: {grew}); axioms responsible: {named}{more}",
+            "OWL RL 闭包有 {n} 个三元组，超过输入的 {given} 个三元组的 {growth:g} 倍（推出最多的：{grew}）；"
+            "起作用的公理：{named}{more}", n=len(result), growth=max_growth, given=len(asserted), grew=grew,
+            named=named or Text("none found among the asserted schema triples", "在断言的模式三元组中未找到"),
+            more=more),
+        hint=Text("an axiom like these makes the reasoner derive everything about everything; "
+                  "fix it in ontology/ (data files cannot carry axioms)",
+                  "这类公理会让推理机对一切推出一切；请在 ontology/ 中修正（数据文件不能携带公理）"))

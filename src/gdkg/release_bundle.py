@@ -29,7 +29,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from . import __version__
-from .language import BilingualError
+from .language import BilingualError, fmt, os_reason
 from .load import Triple, load_triples
 from .manifest import is_fresh, read_manifest
 from .namespaces import DCTERMS, GD, PREFIXES
@@ -78,7 +78,9 @@ def write_release(project: Project, output: str | os.PathLike[str] | None = None
     try:
         staging = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".release", dir=parent))
     except OSError as exc:
-        raise ReleaseError(f"{target}: cannot write in {parent}: {exc.strerror or exc}") from None
+        raise ReleaseError(fmt("{target}: cannot write in {parent}: {reason}",
+                               "{target}：无法在 {parent} 中写入：{reason}",
+                               target=target, parent=parent, reason=os_reason(exc))) from None
     try:
         with timer.stage("write release"):
             _write_bundle(project, manifest, staging, issued)
@@ -86,8 +88,9 @@ def write_release(project: Project, output: str | os.PathLike[str] | None = None
             os.rename(staging, target)  # fails rather than replace a directory made meanwhile
     except OSError as exc:
         shutil.rmtree(staging, ignore_errors=True)
-        raise ReleaseError(f"{target}: could not write the release: {exc.strerror or exc}; "
-                           "nothing was written") from None
+        raise ReleaseError(fmt("{target}: could not write the release: {reason}; nothing was written",
+                               "{target}：无法写出发布包：{reason}；未写入任何内容",
+                               target=target, reason=os_reason(exc))) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -102,7 +105,8 @@ def _issued(issued: str | None) -> str | None:
         try:
             return datetime.fromtimestamp(int(epoch), UTC).date().isoformat()
         except (ValueError, OverflowError, OSError):
-            raise ReleaseError(f"SOURCE_DATE_EPOCH={epoch!r}: expected seconds since 1970") from None
+            raise ReleaseError(f"SOURCE_DATE_EPOCH={epoch!r}: expected seconds since 1970",
+                               f"SOURCE_DATE_EPOCH={epoch!r}：应为自 1970 年起的秒数") from None
     try:
         return datetime.strptime(issued, "%Y-%m-%d").date().isoformat()
     except ValueError:

@@ -41,6 +41,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF
 from rdflib.term import Node
 
+from .language import Text, fmt, os_reason
 from .load import Triple
 from .namespaces import PREFIXES
 from .project import Project
@@ -79,8 +80,9 @@ class Endpoint:
         a command-line argument, which other users of the machine see in ``ps``)."""
         parsed = urllib.parse.urlsplit(url)
         if parsed.scheme not in ("http", "https") or not parsed.netloc:
-            raise EndpointError(f"{url!r} is not an http(s) URL of a SPARQL endpoint "
-                                "(e.g. http://127.0.0.1:7878/query)")
+            raise EndpointError(fmt("{url} is not an http(s) URL of a SPARQL endpoint (e.g. {example})",
+                                    "{url} 不是 SPARQL 端点的 http(s) URL（例如 {example}）",
+                                    url=repr(url), example="http://127.0.0.1:7878/query"))
         base = url[: -len("/query")] if parsed.path.endswith("/query") else None
         if user and password is None:
             password = os.environ.get(PASSWORD_VARIABLE)
@@ -142,16 +144,24 @@ def _request(url: str, *, data: bytes | None, method: str, headers: Mapping[str,
             return response.read()
     except urllib.error.HTTPError as exc:
         body = exc.read().decode("utf-8", "replace").strip()
-        raise EndpointError(f"{method} {url}: the server answered {exc.code} {exc.reason}"
-                            + (f": {body[:500]}" if body else "")) from None
+        answered = fmt("{request}: the server answered {code} {reason}",
+                       "{request}：服务器返回 {code} {reason}",
+                       request=f"{method} {url}", code=exc.code, reason=exc.reason)
+        raise EndpointError(answered + (Text(f": {body[:500]}",
+                                             f"：「{body[:500]}」") if body else "")) from None
     except urllib.error.URLError as exc:
-        reason = getattr(exc.reason, "strerror", None) or exc.reason
-        raise EndpointError(f"{method} {url}: cannot reach the server ({reason}); "
-                            "is it running, and is the URL right?") from None
+        reason = os_reason(exc.reason) if isinstance(exc.reason, OSError) else str(exc.reason)
+        raise EndpointError(fmt("{request}: cannot reach the server ({reason}); is it running, and is the "
+                                "URL right?",
+                                "{request}：无法连接服务器（{reason}）；请确认服务器正在运行、URL 无误",
+                                request=f"{method} {url}", reason=reason)) from None
     except TimeoutError:
-        raise EndpointError(f"{method} {url}: no answer within {timeout:g} s") from None
+        raise EndpointError(fmt("{request}: no answer within {timeout:g} s",
+                                "{request}：{timeout:g} 秒内没有应答",
+                                request=f"{method} {url}", timeout=timeout)) from None
     except OSError as exc:
-        raise EndpointError(f"{method} {url}: {exc.strerror or exc}") from None
+        raise EndpointError(fmt("{request}: {reason}", "{request}：{reason}", request=f"{method} {url}",
+                                reason=os_reason(exc))) from None
 
 
 _FORM = "application/x-www-form-urlencoded; charset=utf-8"
@@ -230,14 +240,16 @@ class RemoteGraph(SparqlGraph):
             try:
                 graph = Graph().parse(data=body.decode("utf-8"), format="nt")
             except Exception:  # noqa: BLE001 (any parser failure means the same to the user)
-                raise EndpointError(f"{self.endpoint.query}: the answer is not N-Triples "
-                                    f"(starts {body[:80]!r})") from None
+                raise EndpointError(fmt("{url}: the answer is not N-Triples (starts {start})",
+                                        "{url}：应答不是 N-Triples（开头为 {start}）",
+                                        url=self.endpoint.query, start=repr(body[:80]))) from None
             return Answer(form, triples=iter(sorted(graph)))
         try:
             answer = json.loads(body)
         except ValueError:
-            raise EndpointError(f"{self.endpoint.query}: the answer is not SPARQL JSON results "
-                                f"(starts {body[:80]!r})") from None
+            raise EndpointError(fmt("{url}: the answer is not SPARQL JSON results (starts {start})",
+                                    "{url}：应答不是 SPARQL JSON 结果（开头为 {start}）",
+                                    url=self.endpoint.query, start=repr(body[:80]))) from None
         if "boolean" in answer:
             return Answer("ASK", boolean=bool(answer["boolean"]))
         variables = list(answer.get("head", {}).get("vars", []))

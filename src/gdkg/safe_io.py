@@ -27,6 +27,8 @@ import time
 from collections.abc import Iterable
 from pathlib import Path
 
+from .language import Text, fmt, os_reason
+from .language import text as in_lang
 from .load import LoadError
 
 #: how long stdin (when not a terminal) may stay silent before gdkg gives up, in seconds
@@ -39,39 +41,57 @@ class OutputError(Exception):
 
     def __init__(self, shown: str, message: str, hint: str | None = None):
         super().__init__(f"{shown}: {message}")
-        self.shown, self.message, self.hint = shown, message, hint
+        self.shown, self.message, self.hint = shown, message, hint  # Texts where bilingual
 
     def __str__(self) -> str:
-        text = f"{self.shown}: {self.message}"
-        return text + (f"\n  hint: {self.hint}" if self.hint else "")
+        return self.text("en")
+
+    def text(self, lang: str = "en") -> str:
+        """'SHOWN: message' (and an indented hint line) in ``lang``."""
+        from .language import hint_label
+
+        shown = f"{self.shown}: {in_lang(self.message, lang)}"
+        return shown + (f"\n{hint_label(lang)}{in_lang(self.hint, lang)}" if self.hint else "")
 
 
 # ---------------------------------------------------------------- reading
 
 
-def _kind(mode: int) -> str | None:
+_DIRECTORY = Text("a directory", "目录")
+
+
+def _kind(mode: int) -> Text | None:
     """What a non-regular file is, in words (None for a regular file)."""
     if stat.S_ISREG(mode):
         return None
     if stat.S_ISDIR(mode):
-        return "a directory"
+        return _DIRECTORY
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return Text("a device", "设备文件")
     if stat.S_ISFIFO(mode):
-        return "a named pipe (FIFO)"
+        return Text("a named pipe (FIFO)", "命名管道（FIFO）")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return Text("a socket", "套接字")
+    return Text("not a regular file", "非普通文件")
+
+
+_RAISE_LIMIT = Text("raise the limit with --max-size MB", "可用 --max-size MB 提高上限")
 
 
 def _too_large(shown: str, max_bytes: int, what: str, hint: str | None,
                limit_for: str = "") -> LoadError:
-    return LoadError(shown, f"{what} is over the {max_bytes / 1024 / 1024:g} MB limit{limit_for}",
-                     hint=hint or "raise the limit with --max-size MB")
+    return LoadError(shown, fmt("{what} is over the {mb:g} MB limit{limit_for}",
+                                "{what}超过 {mb:g} MB 的上限{limit_for}", what=what,
+                                mb=max_bytes / 1024 / 1024, limit_for=limit_for),
+                     hint=hint or _RAISE_LIMIT)
+
+
+def _cannot_read(shown: str, exc: BaseException) -> LoadError:
+    return LoadError(shown, fmt("cannot read: {reason}", "无法读取：{reason}", reason=os_reason(exc)))
 
 
 def read_bounded(source: str | os.PathLike[str], max_bytes: int, timeout: float | None = None,
-                 *, shown: str | None = None, what: str = "file", hint: str | None = None,
+                 *, shown: str | None = None, what: str = Text("file", "文件"), hint: str | None = None,
                  limit_for: str = "") -> bytes:
     """The bytes of ``source`` ('-' is standard input), at most ``max_bytes`` of them.
 
@@ -88,30 +108,38 @@ def read_bounded(source: str | os.PathLike[str], max_bytes: int, timeout: float 
         info = path.stat()  # follows symlinks: a link to a regular file is fine
     except FileNotFoundError:
         if path.is_symlink():
-            raise LoadError(shown, f"is a broken symbolic link (to {os.readlink(path)})") from None
-        raise LoadError(shown, "no such file") from None
+            raise LoadError(shown, fmt("is a broken symbolic link (to {target})",
+                                       "是失效的符号链接（指向 {target}）",
+                                       target=os.readlink(path))) from None
+        raise LoadError(shown, Text("no such file", "文件不存在")) from None
     except OSError as exc:
-        raise LoadError(shown, f"cannot read: {exc.strerror or exc}") from None
+        raise _cannot_read(shown, exc) from None
     kind = _kind(info.st_mode)
-    if kind == "a directory":
-        raise LoadError(shown, f"is a directory, not a {what}")
+    if kind == _DIRECTORY:
+        raise LoadError(shown, fmt("is a directory, not a {what}", "是目录，不是{what}", what=what))
     if kind:
-        raise LoadError(shown, f"is {kind}, not a regular file; gdkg reads only regular files "
-                               "(or standard input)",
-                        hint=f"copy it to a file first, or pipe it: gdkg … - < {shown}")
+        raise LoadError(shown, fmt("is {kind}, not a regular file; gdkg reads only regular files "
+                                   "(or standard input)",
+                                   "是{kind}，不是普通文件；gdkg 只读取普通文件（或标准输入）", kind=kind),
+                        hint=fmt("copy it to a file first, or pipe it: {command}",
+                                 "请先复制成普通文件，或用管道输入：{command}",
+                                 command=f"gdkg … - < {shown}"))
     if info.st_size > max_bytes:
-        raise LoadError(shown, f"{what} is {info.st_size / 1024 / 1024:.1f} MB, over the "
-                               f"{max_bytes / 1024 / 1024:g} MB limit{limit_for}",
-                        hint=hint or "raise the limit with --max-size MB")
+        raise LoadError(shown, fmt("{what} is {size:.1f} MB, over the {mb:g} MB limit{limit_for}",
+                                   "{what}大小 {size:.1f} MB，超过 {mb:g} MB 的上限{limit_for}",
+                                   what=what, size=info.st_size / 1024 / 1024,
+                                   mb=max_bytes / 1024 / 1024, limit_for=limit_for),
+                        hint=hint or _RAISE_LIMIT)
     try:
         # O_NONBLOCK: if the path was swapped for a FIFO since stat(), open() must not hang
         fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
     except OSError as exc:
-        raise LoadError(shown, f"cannot read: {exc.strerror or exc}") from None
+        raise _cannot_read(shown, exc) from None
     try:
         kind = _kind(os.fstat(fd).st_mode)
         if kind:
-            raise LoadError(shown, f"is {kind}, not a regular file")
+            raise LoadError(shown, fmt("is {kind}, not a regular file", "是{kind}，不是普通文件",
+                                       kind=kind))
         os.set_blocking(fd, True)
         data = _read_fd(fd, max_bytes, shown, first=info.st_size + 1)
     finally:
@@ -132,7 +160,7 @@ def _read_fd(fd: int, max_bytes: int, shown: str, wait=None, first: int = _CHUNK
             chunk = os.read(fd, min(size, max_bytes + 1 - total))
             size = _CHUNK
         except OSError as exc:
-            raise LoadError(shown, f"cannot read: {exc.strerror or exc}") from None
+            raise _cannot_read(shown, exc) from None
         if not chunk:
             break
         chunks.append(chunk)
@@ -144,14 +172,15 @@ def _read_stdin(max_bytes: int, timeout: float, shown: str, what: str, hint: str
                 limit_for: str) -> bytes:
     stream = sys.stdin
     if stream is None:
-        raise LoadError(shown, "no standard input")
+        raise LoadError(shown, Text("no standard input", "没有标准输入"))
     try:
         fd = stream.fileno()
     except (AttributeError, OSError, ValueError):  # replaced by a test harness, or closed
         try:
             data = stream.buffer.read(max_bytes + 1)
         except (AttributeError, OSError, ValueError) as exc:
-            raise LoadError(shown, f"cannot read standard input: {exc}") from None
+            raise LoadError(shown, fmt("cannot read standard input: {reason}", "无法读取标准输入：{reason}",
+                                       reason=os_reason(exc))) from None
     else:
         interactive = os.isatty(fd)
         first = [True]
@@ -167,12 +196,16 @@ def _read_stdin(max_bytes: int, timeout: float, shown: str, what: str, hint: str
             except (OSError, ValueError):
                 return
             if not ready:
-                raise LoadError(shown, f"no data on standard input for {limit:g} s; giving up",
-                                hint="pipe or redirect a file into it: gdkg validate - < new.ttl")
+                raise LoadError(shown, fmt("no data on standard input for {limit:g} s; giving up",
+                                           "标准输入 {limit:g} 秒内没有数据；已放弃", limit=limit),
+                                hint=fmt("pipe or redirect a file into it: {command}",
+                                         "请用管道或重定向输入文件：{command}",
+                                         command="gdkg validate - < new.ttl"))
 
         data = _read_fd(fd, max_bytes, shown, wait)
     if len(data) > max_bytes:
-        raise _too_large(shown, max_bytes, f"{what} on standard input", hint, limit_for)
+        raise _too_large(shown, max_bytes, fmt("{what} on standard input", "标准输入上的{what}", what=what),
+                         hint, limit_for)
     return data
 
 
@@ -182,13 +215,15 @@ MAX_QUERY_BYTES = 1024 * 1024
 
 def read_query_text(path: str | os.PathLike[str]) -> str:
     """A SPARQL query file's text: bounded, regular files (or '-'), UTF-8; else a LoadError."""
-    raw = read_bounded(path, MAX_QUERY_BYTES, what="query file")
+    raw = read_bounded(path, MAX_QUERY_BYTES, what=Text("query file", "查询文件"))
     try:
         return raw.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
-        raise LoadError(str(path), f"not UTF-8: byte 0x{raw[exc.start]:02x} cannot be decoded",
-                        line=line, hint="save the query as UTF-8") from None
+        raise LoadError(str(path), fmt("not UTF-8: byte {byte} cannot be decoded",
+                                       "不是 UTF-8 编码：字节 {byte} 无法解码",
+                                       byte=f"0x{raw[exc.start]:02x}"),
+                        line=line, hint=Text("save the query as UTF-8", "请把查询保存为 UTF-8")) from None
 
 
 # ---------------------------------------------------------------- writing
@@ -206,14 +241,17 @@ def _check_target(path: Path, shown: str) -> None:
     except (FileNotFoundError, NotADirectoryError):
         return  # a new file; its directory is checked next
     except OSError as exc:
-        raise OutputError(shown, f"cannot write: {exc.strerror or exc}") from None
+        raise OutputError(shown, fmt("cannot write: {reason}", "无法写入：{reason}",
+                                     reason=os_reason(exc))) from None
     if stat.S_ISLNK(info.st_mode):
-        raise OutputError(shown, "is a symbolic link; gdkg does not write through links",
-                          hint="remove the link or name the real file")
+        raise OutputError(shown, Text("is a symbolic link; gdkg does not write through links",
+                                      "是符号链接；gdkg 不会透过链接写入"),
+                          hint=Text("remove the link or name the real file", "请删除该链接，或给出真实文件"))
     kind = _kind(info.st_mode)
     if kind:
-        raise OutputError(shown, f"is {kind}; gdkg writes only regular files and will not "
-                                 "replace it", hint="move it away, or write somewhere else")
+        raise OutputError(shown, fmt("is {kind}; gdkg writes only regular files and will not "
+                                     "replace it", "是{kind}；gdkg 只写普通文件，不会替换它", kind=kind),
+                          hint=Text("move it away, or write somewhere else", "请把它移走，或写到别处"))
 
 
 def check_writable(target: str | os.PathLike[str], shown: str | None = None) -> None:
@@ -226,25 +264,35 @@ def _ensure_dir(folder: Path, shown: str) -> None:
     try:
         folder.mkdir(parents=True, exist_ok=True)
     except FileExistsError:
-        what = "a broken symbolic link" if folder.is_symlink() else "a file"
-        raise OutputError(str(folder), f"is {what}, not a directory; cannot write {shown}",
-                          hint=f"remove {folder} or move it away") from None
+        what = (Text("a broken symbolic link", "失效的符号链接") if folder.is_symlink()
+                else Text("a file", "文件"))
+        raise OutputError(str(folder), fmt("is {what}, not a directory; cannot write {shown}",
+                                           "是{what}，不是目录；无法写入 {shown}", what=what, shown=shown),
+                          hint=fmt("remove {folder} or move it away", "请删除 {folder} 或把它移走",
+                                   folder=folder)) from None
     except NotADirectoryError:
-        raise OutputError(str(folder), f"a parent of it is not a directory; cannot write {shown}") \
+        raise OutputError(str(folder), fmt("a parent of it is not a directory; cannot write {shown}",
+                                           "它的某个上级不是目录；无法写入 {shown}", shown=shown)) \
             from None
     except OSError as exc:
-        raise OutputError(shown, f"cannot create {folder}: {exc.strerror or exc}") from None
+        raise OutputError(shown, fmt("cannot create {folder}: {reason}", "无法创建 {folder}：{reason}",
+                                     folder=folder, reason=os_reason(exc))) from None
     if not folder.is_dir():
-        raise OutputError(str(folder), f"is not a directory; cannot write {shown}")
+        raise OutputError(str(folder), fmt("is not a directory; cannot write {shown}",
+                                           "不是目录；无法写入 {shown}", shown=shown))
 
 
-def _write_message(exc: OSError) -> tuple[str, str | None]:
+def _write_message(exc: OSError) -> tuple[Text, Text | None]:
+    reason = os_reason(exc)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT, errno.EFBIG):
-        return (f"cannot write: {exc.strerror or exc} (disk full or over quota)",
-                "free some space and run the command again")
+        return (fmt("cannot write: {reason} (disk full or over quota)",
+                    "无法写入：{reason}（磁盘已满或超出配额）",
+                    reason=reason),
+                Text("free some space and run the command again", "请腾出空间后重新运行该命令"))
     if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
-        return f"cannot write: {exc.strerror or exc}", "check the permissions of the directory"
-    return f"cannot write: {exc.strerror or exc}", None
+        return (fmt("cannot write: {reason}", "无法写入：{reason}", reason=reason),
+                Text("check the permissions of the directory", "请检查该目录的权限"))
+    return fmt("cannot write: {reason}", "无法写入：{reason}", reason=reason), None
 
 
 def _write_fd(fd: int, data: bytes) -> None:
@@ -278,7 +326,8 @@ def stage(path: Path, data: bytes, shown: str | None = None, name: str | None = 
     except OSError as exc:
         tmp.unlink(missing_ok=True)
         message, hint = _write_message(exc)
-        raise OutputError(shown, message + "; the previous file is unchanged", hint) from None
+        raise OutputError(shown, message + Text("; the previous file is unchanged", "；原文件未改动"),
+                          hint) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise

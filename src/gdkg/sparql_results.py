@@ -51,6 +51,7 @@ from xml.sax.saxutils import escape, quoteattr
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from .language import Text
 from .namespaces import PREFIXES
 
 SELECT_FORMATS = {
@@ -84,7 +85,8 @@ def normalise_format(fmt: str, form: str) -> str:
     name = ALIASES.get(fmt.lower(), fmt.lower())
     allowed = GRAPH_FORMATS if form in ("CONSTRUCT", "DESCRIBE") else SELECT_FORMATS
     if name not in allowed:
-        raise ValueError(f"a {form} answer can be written as {', '.join(allowed)}, not {fmt!r}")
+        raise ValueError(Text(f"a {form} answer can be written as {', '.join(allowed)}, not {fmt!r}",
+                              f"{form} 查询的结果只能写成 {', '.join(allowed)}，不能写成 {fmt!r}"))
     return name
 
 

@@ -49,6 +49,7 @@ from collections.abc import Iterator, Mapping
 from rdflib import BNode, Literal, URIRef
 from rdflib.term import Node
 
+from .language import Text, fmt
 from .namespaces import PREFIXES
 
 QUERY_FORMS = ("SELECT", "ASK", "CONSTRUCT", "DESCRIBE")
@@ -71,10 +72,20 @@ class SparqlSyntaxError(SparqlError):
         self.message, self.line, self.column, self.line_text = message, line, column, line_text
         super().__init__(self._render())
 
-    def _render(self) -> str:
-        if self.line is None:
+    def text(self, lang: str = "en") -> str:
+        return self._render(lang)
+
+    def _render(self, lang: str = "en") -> str:
+        if lang == "zh":  # a parser's own message (not a Text) is quoted as it wrote it
+            detail = self.message.zh if isinstance(self.message, Text) else f"「{self.message}」"
+            if self.line is None:
+                text = f"SPARQL 语法错误：{detail}"
+            else:
+                text = f"SPARQL 语法错误，第 {self.line} 行第 {self.column} 列：{detail}"
+        elif self.line is None:
             return f"SPARQL syntax error: {self.message}"
-        text = f"SPARQL syntax error at line {self.line}, column {self.column}: {self.message}"
+        else:
+            text = f"SPARQL syntax error at line {self.line}, column {self.column}: {self.message}"
         if self.line_text.strip():
             shown = self.line_text.rstrip("\n").expandtabs(1)
             caret = " " * (max(self.column or 1, 1) - 1) + "^"
@@ -87,8 +98,9 @@ class UpdateRefused(SparqlError):
 
     def __init__(self, keyword: str = ""):
         self.keyword = keyword
-        super().__init__("read-only: updates are not supported"
-                         + (f" ({keyword} is SPARQL Update)" if keyword else ""))
+        super().__init__(Text("read-only: updates are not supported", "只读：不支持更新")
+                         + (fmt(" ({keyword} is SPARQL Update)", "（{keyword} 属于 SPARQL Update）",
+                                keyword=keyword) if keyword else ""))
 
 
 class ServiceRefused(SparqlError):
@@ -97,8 +109,10 @@ class ServiceRefused(SparqlError):
     def __init__(self, line: int, column: int, endpoint: str = ""):
         self.line, self.column, self.endpoint = line, column, endpoint
         where = f" {endpoint}" if endpoint else ""
-        super().__init__(f"SERVICE{where} at line {line}, column {column} is refused: gdkg sends no "
-                         "requests to other endpoints (federated queries are off)")
+        super().__init__(fmt("SERVICE{where} at line {line}, column {column} is refused: gdkg sends no "
+                             "requests to other endpoints (federated queries are off)",
+                             "第 {line} 行第 {column} 列的 SERVICE{where} 被拒绝：gdkg 不向其他端点发送请求"
+                             "（联邦查询已关闭）", where=where, line=line, column=column))
 
 
 class QueryTimeout(SparqlError):
@@ -106,8 +120,11 @@ class QueryTimeout(SparqlError):
 
     def __init__(self, seconds: float):
         self.seconds = seconds
-        super().__init__(f"query stopped after {seconds:g} s (timeout); narrow it down (a missing "
-                         "join between patterns gives a cartesian product) or raise the timeout")
+        super().__init__(fmt("query stopped after {seconds:g} s (timeout); narrow it down (a missing "
+                             "join between patterns gives a cartesian product) or raise the timeout",
+                             "查询在 {seconds:g} 秒后停止（超时）；"
+                             "请缩小查询范围（模式之间缺少连接会产生笛卡尔积），"
+                             "或提高超时时间", seconds=seconds))
 
 
 # ------------------------------------------------------------------ lexical scan
@@ -156,7 +173,8 @@ def classify(text: str) -> str:
         if word in UPDATE_KEYWORDS:
             return "UPDATE"
         break
-    raise SparqlSyntaxError("expected SELECT, ASK, CONSTRUCT or DESCRIBE (after any PREFIX/BASE lines)")
+    raise SparqlSyntaxError(Text("expected SELECT, ASK, CONSTRUCT or DESCRIBE (after any PREFIX/BASE lines)",
+                                 "（在 PREFIX/BASE 行之后）应为 SELECT、ASK、CONSTRUCT 或 DESCRIBE"))
 
 
 def _update_keyword(text: str) -> str:
@@ -208,9 +226,14 @@ def _check_prefixes(text: str) -> None:
                 line, column = position(text, match.start())
                 lines = text.split("\n")
                 close = difflib.get_close_matches(name, sorted(declared), n=3, cutoff=0.5)
-                hint = f" (did you mean {', '.join(c + ':' for c in close)}?)" if close else ""
-                raise SparqlSyntaxError(f"unknown prefix {name}: in {value!r}; declare it with "
-                                        f"PREFIX {name}: <…>{hint}", line, column, lines[line - 1])
+                hint = (fmt(" (did you mean {close}?)", "（您是不是要找 {close}？）",
+                            close=", ".join(c + ":" for c in close)) if close else "")
+                raise SparqlSyntaxError(fmt("unknown prefix {name}: in {value}; declare it with "
+                                            "PREFIX {name}: <…>{hint}",
+                                            "{value} 中的前缀 {name}: 未知；请用 PREFIX {name}: <…> "
+                                            "声明{hint}",
+                                            name=name, value=repr(value), hint=hint),
+                                        line, column, lines[line - 1])
         after_prefix = kind == "word" and value.upper() == "PREFIX"
 
 
@@ -264,7 +287,7 @@ def syntax_error(text: str, message: str) -> SparqlSyntaxError:
     line_text = lines[line - 1]
     near = line_text[max(column - 1, 0):].strip()
     if near:
-        detail += f", at {near[:40]!r}"
+        detail = Text(f"{detail}, at {near[:40]!r}", f"「{detail}」，出错处 {near[:40]!r}")
     return SparqlSyntaxError(detail, line, column, line_text)
 
 
@@ -384,7 +407,8 @@ class _Worker:
                 raise QueryTimeout(self.timeout)
             chunk = os.read(self.fd, 1 << 16)
             if not chunk:
-                raise SparqlError("the query worker ended without an answer (out of memory?)")
+                raise SparqlError(Text("the query worker ended without an answer (out of memory?)",
+                                       "查询子进程没有给出结果就结束了（内存不足？）"))
             self.buffer += chunk
         size = _FRAME.unpack_from(self.buffer)[0]
         frame = pickle.loads(self.buffer[_FRAME.size:_FRAME.size + size])
@@ -407,7 +431,7 @@ def _child_error(frame) -> SparqlError:
     _, kind, message, text = frame
     if kind == "SyntaxError":
         return syntax_error(text, message)
-    return SparqlError(f"query failed: {message}")
+    return SparqlError(Text(f"query failed: {message}", f"查询失败：「{message}」"))
 
 
 def _child(kg, text, bindings, fd) -> None:  # pragma: no cover - runs in the forked child

@@ -21,6 +21,7 @@ from pathlib import Path
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
 
+from ..language import Text, fmt, join
 from ..load import LoadError, Triple, _guess_encoding, to_graph
 from ..names import NameIndex, is_cjk, normalise
 from ..namespaces import DCTERMS, GD, PREFIXES, PROV, SKOS
@@ -268,11 +269,12 @@ class CellError:
     suggestion: dict[str, str] = field(default_factory=dict)
 
     def render(self, file: str, lang: str) -> str:
-        where = f"{file} row {self.row}"
+        where = f"{file} 第 {self.row} 行" if lang == "zh" else f"{file} row {self.row}"
         if self.column is not None:
             letter = _letter(self.position) if self.position is not None else "?"
-            where += f", column {letter} ({self.column})"
-        text = f"{where}: {self.messages.get(lang) or self.messages['en']}"
+            where += (f"第 {letter} 列（{self.column}）" if lang == "zh"
+                      else f", column {letter} ({self.column})")
+        text = f"{where}{'：' if lang == 'zh' else ': '}{self.messages.get(lang) or self.messages['en']}"
         if self.suggestion:
             text += f"\n      → {self.suggestion.get(lang) or self.suggestion['en']}"
         return text
@@ -314,26 +316,34 @@ def read_csv(path: str, encoding: str = "utf-8", max_mb: float = 10) -> str:
     """The CSV file's text; every way it can be unusable is a LoadError."""
     from ..safe_io import read_bounded
 
-    raw = read_bounded(path, int(max_mb * 1024 * 1024), what="CSV file",
-                       hint="split it, or raise the limit with --max-size MB")
+    raw = read_bounded(path, int(max_mb * 1024 * 1024), what=Text("CSV file", "CSV 文件"),
+                       hint=Text("split it, or raise the limit with --max-size MB",
+                                 "请拆分它，或用 --max-size MB 提高上限"))
     if not raw.strip():
-        raise LoadError(path, "file is empty", hint="start from: gdkg import template --type …")
+        raise LoadError(path, Text("file is empty", "文件为空"),
+                        hint=Text("start from: gdkg import template --type …",
+                                  "可从这里开始：gdkg import template --type …"))
     if b"\0" in raw[:8192]:
-        raise LoadError(path, "binary content, not a CSV text file",
-                        hint="save the spreadsheet as 'CSV UTF-8 (comma delimited)'")
+        raise LoadError(path, Text("binary content, not a CSV text file", "二进制内容，不是 CSV 文本文件"),
+                        hint=Text("save the spreadsheet as 'CSV UTF-8 (comma delimited)'",
+                                  "请把表格另存为 'CSV UTF-8 (comma delimited)'"))
     codec = "utf-8-sig" if normalise(encoding).replace("_", "-") in ("utf-8", "utf8") else encoding
     try:
         return raw.decode(codec)
     except LookupError:
-        raise LoadError(path, f"unknown encoding {encoding!r}") from None
+        raise LoadError(path, fmt("unknown encoding {encoding}", "未知的编码 {encoding}",
+                                  encoding=repr(encoding))) from None
     except UnicodeDecodeError as exc:
         line = raw[: exc.start].count(b"\n") + 1
         guess = _guess_encoding(raw)
         name = "UTF-8" if codec == "utf-8-sig" else encoding
-        what = f"not {name} (looks like {guess})" if guess else f"not {name}"
-        hint = f"pass --encoding {guess.lower()}" if guess else None
-        hint = (hint + " or " if hint else "") + "save the spreadsheet as 'CSV UTF-8'"
-        raise LoadError(path, f"{what}: byte 0x{raw[exc.start]:02x} cannot be decoded",
+        what = (fmt("not {name} (looks like {guess})", "不是 {name} 编码（看来是 {guess}）", name=name,
+                    guess=guess)
+                if guess else fmt("not {name}", "不是 {name} 编码", name=name))
+        hint = (fmt("pass --encoding {guess} or ", "可加上 --encoding {guess}，或", guess=guess.lower())
+                if guess else "") + Text("save the spreadsheet as 'CSV UTF-8'", "把表格另存为 'CSV UTF-8'")
+        raise LoadError(path, what + fmt(": byte {byte} cannot be decoded", "：字节 {byte} 无法解码",
+                                         byte=f"0x{raw[exc.start]:02x}"),
                         line=line, hint=hint) from None
 
 
@@ -352,21 +362,30 @@ def _header(path: str, text: str, record: RecordType) -> tuple[list[list[str]], 
     unknown = [h for h in header if h and h not in known]
     for name in unknown:
         close = difflib.get_close_matches(name, known, n=1)
-        problems.append(f"unknown column {name!r}" + (f" (did you mean {close[0]!r}?)" if close else ""))
+        problems.append(fmt("unknown column {name}", "未知的列 {name}", name=repr(name))
+                        + (fmt(" (did you mean {close}?)", "（您是不是要找 {close}？）", close=repr(close[0]))
+                           if close else ""))
     if "" in header:
-        problems.append(f"column {_letter(header.index(''))} has no name")
+        problems.append(fmt("column {letter} has no name", "第 {letter} 列没有列名",
+                            letter=_letter(header.index(""))))
     repeated = sorted({h for h in header if h and header.count(h) > 1})
     if repeated:
-        problems.append(f"column(s) {', '.join(repeated)} appear more than once")
+        problems.append(fmt("column(s) {names} appear more than once", "列 {names} 出现了不止一次",
+                            names=", ".join(repeated)))
     missing = [c.name for c in record.columns if c.required and c.name not in header]
     if missing and (header or not problems):
-        problems.append(f"missing required column(s) {', '.join(missing)}")
+        problems.append(fmt("missing required column(s) {names}", "缺少必需的列 {names}",
+                            names=", ".join(missing)))
     if problems:
-        raise LoadError(path, f"wrong header for --type {record.name}: {'; '.join(problems)}",
-                        line=1, hint=f"expected columns: {','.join(known)} "
-                                     f"(see: gdkg import template --type {record.name})")
+        raise LoadError(path, fmt("wrong header for --type {kind}: {problems}",
+                                  "--type {kind} 的表头不对：{problems}",
+                                  kind=record.name, problems=join(problems)),
+                        line=1, hint=fmt("expected columns: {known} (see: {command})",
+                                         "应有的列：{known}（见：{command}）",
+                                         known=",".join(known),
+                                         command=f"gdkg import template --type {record.name}"))
     if len(rows) < 2 or not any(any(cell.strip() for cell in row) for row in rows[1:]):
-        raise LoadError(path, "no data rows under the header", line=2)
+        raise LoadError(path, Text("no data rows under the header", "表头下面没有数据行"), line=2)
     return rows, header
 
 
@@ -677,8 +696,10 @@ def import_csv(project: Project, kind: str, path: str, *, encoding: str = "utf-8
         from .staging import _inside
 
         if _inside(Path(output), project.data_dir):
-            raise LoadError(output, f"-o must not point into {project.relative(project.data_dir)}/",
-                            hint=f"write it elsewhere, then: gdkg add {Path(output).name}")
+            raise LoadError(output, fmt("-o must not point into {data}/", "-o 不能指向 {data}/ 内部",
+                                        data=project.relative(project.data_dir)),
+                            hint=fmt("write it elsewhere, then: {command}", "请写到别处，然后运行：{command}",
+                                     command=f"gdkg add {Path(output).name}"))
         from ..safe_io import check_writable
 
         check_writable(output)  # a symlink, device or directory: refused before the work

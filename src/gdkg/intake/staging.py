@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
+from ..language import fmt
 from ..project import Project
 from ..validation.check import Input
 
@@ -27,7 +28,8 @@ PREVIOUS_DIR = ".previous"
 
 
 class AddError(Exception):
-    """The files cannot be added as asked (destination problems); nothing was changed."""
+    """The files cannot be added as asked (destination problems); nothing was changed.
+    Its message is a :class:`gdkg.language.Text` (English ``str``, and Chinese)."""
 
 
 @dataclass
@@ -61,10 +63,14 @@ def target_dir(project: Project, to: str | None) -> Path:
             if _inside(resolved, data / PREVIOUS_DIR):
                 break
             if resolved.exists() and not resolved.is_dir():
-                raise AddError(f"--to {to}: {project.relative(resolved)} is a file, not a directory")
+                raise AddError(fmt("--to {to}: {path} is a file, not a directory",
+                                   "--to {to}：{path} 是文件，不是目录",
+                                   to=to, path=project.relative(resolved)))
             return resolved
-    raise AddError(f"--to {to}: must be a directory under {project.relative(data)}/ "
-                   f"(e.g. --to {project.relative(data)}/clusters), not under {PREVIOUS_DIR}/")
+    raise AddError(fmt("--to {to}: must be a directory under {data}/ (e.g. --to {data}/clusters), "
+                       "not under {previous}/",
+                       "--to {to}：须为 {data}/ 下的目录（例如 --to {data}/clusters），且不在 {previous}/ 下",
+                       to=to, data=project.relative(data), previous=PREVIOUS_DIR))
 
 
 def plan(project: Project, inputs: list[Input], to: str | None = None,
@@ -75,25 +81,33 @@ def plan(project: Project, inputs: list[Input], to: str | None = None,
     seen: dict[Path, str] = {}
     for item in inputs:
         if item.path is None:
-            raise AddError(f"{item.shown}: gdkg add needs a named file (save it first), "
-                           "so the file in data/ttl/ gets a name")
+            raise AddError(fmt("{shown}: gdkg add needs a named file (save it first), "
+                               "so the file in data/ttl/ gets a name",
+                               "{shown}：gdkg add 需要有名字的文件（请先保存），data/ttl/ 中的文件才有名字",
+                               shown=item.shown))
         if _inside(item.path, project.data_dir):
-            raise AddError(f"{item.shown}: already in {project.relative(project.data_dir)}/, so "
-                           "already part of the graph; edit it there and run `gdkg build` "
-                           "(check it first with `gdkg validate`)")
+            raise AddError(fmt("{shown}: already in {data}/, so already part of the graph; edit it "
+                               "there and run `gdkg build` (check it first with `gdkg validate`)",
+                               "{shown}：已在 {data}/ 中，已经是图的一部分；请在那里编辑，再运行 `gdkg build`"
+                               "（可先用 `gdkg validate` 检查）",
+                               shown=item.shown, data=project.relative(project.data_dir)))
         name = item.path.name if item.path.suffix == ".ttl" else item.path.stem + ".ttl"
         dest = folder / name
         if dest in seen:
-            raise AddError(f"{item.shown} and {seen[dest]} would both become "
-                           f"{project.relative(dest)}; rename one of them")
+            raise AddError(fmt("{a} and {b} would both become {dest}; rename one of them",
+                               "{a} 和 {b} 都会成为 {dest}；请给其中一个改名",
+                               a=item.shown, b=seen[dest], dest=project.relative(dest)))
         seen[dest] = item.shown
         exists = dest.exists()
         if exists and not dest.is_file():
-            raise AddError(f"{project.relative(dest)} exists and is not a file")
+            raise AddError(fmt("{dest} exists and is not a file", "{dest} 已存在且不是文件",
+                               dest=project.relative(dest)))
         if exists and not replace:
-            raise AddError(f"{project.relative(dest)} already exists; pass --replace to replace it "
-                           f"(its current version is then kept in "
-                           f"{project.relative(project.data_dir / PREVIOUS_DIR)}/)")
+            raise AddError(fmt("{dest} already exists; pass --replace to replace it "
+                               "(its current version is then kept in {previous}/)",
+                               "{dest} 已存在；要替换请加 --replace（其当前版本会保存在 {previous}/）",
+                               dest=project.relative(dest),
+                               previous=project.relative(project.data_dir / PREVIOUS_DIR)))
         placements.append(Placement(item, dest, exists))
     return placements
 
@@ -180,16 +194,20 @@ def undo(project: Project, name: str, to: str | None = None) -> Undone:
     index = next((i for i in range(len(history) - 1, -1, -1) if history[i]["file"] == relative), None)
     shown = project.relative(dest)
     if index is None:
-        raise AddError(f"nothing to undo for {shown}: no `gdkg add` of it is recorded in "
-                       f"{project.relative(history_path(project))}")
+        raise AddError(fmt("nothing to undo for {shown}: no `gdkg add` of it is recorded in {history}",
+                           "{shown} 没有可撤销的添加：{history} 中没有它的 `gdkg add` 记录",
+                           shown=shown, history=project.relative(history_path(project))))
     entry = history[index]
     if not dest.is_file():
-        raise AddError(f"cannot undo the add of {shown}: the file is no longer there")
+        raise AddError(fmt("cannot undo the add of {shown}: the file is no longer there",
+                           "无法撤销对 {shown} 的添加：该文件已不在原处", shown=shown))
     current = read_graph_file(dest, project)
     if hashlib.sha256(current).hexdigest() != entry["sha256"]:
-        raise AddError(f"{shown} changed since `gdkg add` wrote it; undo would lose those "
-                       "changes, so nothing was done (edit it, or restore from "
-                       f"{project.relative(project.data_dir / PREVIOUS_DIR)}/ by hand)")
+        raise AddError(fmt("{shown} changed since `gdkg add` wrote it; undo would lose those "
+                           "changes, so nothing was done (edit it, or restore from {previous}/ by hand)",
+                           "{shown} 在 `gdkg add` 写入后被改动过；撤销会丢失这些改动，因此未做任何操作"
+                           "（请直接编辑它，或手动从 {previous}/ 恢复）",
+                           shown=shown, previous=project.relative(project.data_dir / PREVIOUS_DIR)))
     stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
     kept = project.data_dir / PREVIOUS_DIR / f"{relative}.{stamp}.undone"
     transaction = Transaction(project)
@@ -198,8 +216,9 @@ def undo(project: Project, name: str, to: str | None = None) -> Undone:
     if entry["backup"] is not None:
         restored = project.data_dir / entry["backup"]
         if not _inside(restored, project.data_dir / PREVIOUS_DIR) or not restored.is_file():
-            raise AddError(f"cannot undo the add of {shown}: its previous version "
-                           f"{project.relative(restored)} is missing")
+            raise AddError(fmt("cannot undo the add of {shown}: its previous version {previous} is missing",
+                               "无法撤销对 {shown} 的添加：它的原版本 {previous} 不见了",
+                               shown=shown, previous=project.relative(restored)))
         transaction.write(dest, read_graph_file(restored, project))
     else:
         transaction.remove(dest)
@@ -219,5 +238,6 @@ def _undo_target(project: Project, name: str, to: str | None) -> Path:
     filename = given.name if given.suffix == ".ttl" else given.stem + ".ttl"
     dest = target_dir(project, to) / filename
     if not dest.exists():
-        raise AddError(f"nothing to undo for {name}: {project.relative(dest)} does not exist")
+        raise AddError(fmt("nothing to undo for {name}: {dest} does not exist",
+                           "{name} 没有可撤销的添加：{dest} 不存在", name=name, dest=project.relative(dest)))
     return dest

@@ -12,6 +12,7 @@ import html
 import json
 from pathlib import Path
 
+from ..language import Text
 from ..progress import Timer
 from ..project import Project
 from .figures import PlotExtraMissing, Rendered, render_figures, require_plot_extra
@@ -247,9 +248,11 @@ def analyze(project: Project | None = None, *, fmt: str = "md", output: str | Pa
     from .gephi_export import ExportError, check_destination, write_files
 
     if fmt not in REPORT_FORMATS:
-        raise ExportError(f"unknown report format {fmt!r}; choose one of {', '.join(REPORT_FORMATS)}")
+        raise ExportError(Text(f"unknown report format {fmt!r}; choose one of {', '.join(REPORT_FORMATS)}",
+                               f"未知的报告格式 {fmt!r}；可选：{', '.join(REPORT_FORMATS)}"))
     if lang not in ("zh", "en"):
-        raise ExportError(f"unknown language {lang!r}; choose zh or en")
+        raise ExportError(Text(f"unknown language {lang!r}; choose zh or en",
+                               f"未知的语言 {lang!r}；可选 zh 或 en"))
     output = Path(output) if output is not None else None
     if output is not None:
         check_destination(output)

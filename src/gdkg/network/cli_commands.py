@@ -7,6 +7,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+from ..language import Text, note, say
 from ..project import Project
 from .kinds import KINDS, NetworkError
 
@@ -62,8 +63,10 @@ def add_network_commands(sub, formatter) -> None:
     p.set_defaults(handler=cmd_analyze)
 
 
-def _err(message: str) -> int:
-    print(f"gdkg: error: {message}", file=sys.stderr)
+def _err(problem) -> int:
+    from ..commands import _err as show
+
+    show(problem)
     return EXIT_UNUSABLE
 
 
@@ -81,37 +84,41 @@ def cmd_export(args: argparse.Namespace, project: Project) -> int:
         with timer.stage(f"export {kind} as {fmt}"):
             result = export(kind, fmt, output, lang=args.lang, project=project)
     except NetworkError as exc:
-        return _err(str(exc))
+        return _err(exc)
     if output is None:
         sys.stdout.buffer.write(result["main"])
         sys.stdout.flush()
         return EXIT_OK
     paths = result if fmt != "csv" else csv_paths(output)
     if not args.quiet:
-        print(f"wrote {', '.join(str(p) for p in paths.values())} ({timer.total:.2f} s)", file=sys.stderr)
+        written = ", ".join(str(p) for p in paths.values())
+        print(say(args.lang, f"wrote {written} ({timer.total:.2f} s)",
+                  f"已写入 {written}（{timer.total:.2f} 秒）"),
+              file=sys.stderr)
     return EXIT_OK
 
 
 def cmd_analyze(args: argparse.Namespace, project: Project) -> int:
     from ..progress import stderr_timer
-    from .analysis_report import REPORT_FORMATS, PlotExtraMissing, analyze
+    from .analysis_report import REPORT_FORMATS, analyze
 
     if args.format not in REPORT_FORMATS:
-        return _err(f"unknown report format {args.format!r}; choose one of {', '.join(REPORT_FORMATS)}")
+        return _err(Text(f"unknown report format {args.format!r}; choose one of {', '.join(REPORT_FORMATS)}",
+                         f"未知的报告格式 {args.format!r}；可选：{', '.join(REPORT_FORMATS)}"))
     timer = stderr_timer(args.quiet)
     try:
         result = analyze(project, fmt=args.format, output=args.output, lang=args.lang,
                          figures=not args.no_figures, timer=timer)
-    except PlotExtraMissing as exc:
-        return _err(str(exc))
-    except NetworkError as exc:
-        return _err(str(exc))
+    except NetworkError as exc:  # PlotExtraMissing among them
+        return _err(exc)
     if args.output is None:
         if args.format == "md" and not args.no_figures:
-            print("gdkg: note: the figures are written next to the report; give -o FILE.md to get them",
-                  file=sys.stderr)
+            print(note(Text("the figures are written next to the report; give -o FILE.md to get them",
+                            "图片写在报告旁边；要得到它们请给出 -o FILE.md"), args.lang), file=sys.stderr)
         sys.stdout.buffer.write(result)
         sys.stdout.flush()
     elif not args.quiet:
-        print(f"wrote {args.output}; {timer.summary()}", file=sys.stderr)
+        print(say(args.lang, f"wrote {args.output}; {timer.summary()}",
+                  f"已写入 {args.output}；{timer.summary()}"),
+              file=sys.stderr)
     return EXIT_OK

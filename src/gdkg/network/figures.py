@@ -21,6 +21,7 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..language import Text
 from .metrics import SEED
 from .projections import NetworkError, NetworkSource, projection
 
@@ -40,7 +41,8 @@ def cjk_font_path() -> Path:
         path = Path(os.environ["GDKG_CJK_FONT"])
         if path.is_file():
             return path
-        raise PlotExtraMissing(f"$GDKG_CJK_FONT names {path}, which is not a file")
+        raise PlotExtraMissing(Text(f"$GDKG_CJK_FONT names {path}, which is not a file",
+                                    f"$GDKG_CJK_FONT 指向 {path}，它不是文件"))
     try:
         from importlib.resources import files
 
@@ -52,8 +54,14 @@ def cjk_font_path() -> Path:
     for candidate in DEBIAN_FONTS:
         if Path(candidate).is_file():
             return Path(candidate)
-    raise PlotExtraMissing("no CJK font for the Chinese labels: pip install 'gdkg[plot]' (brings mplfonts) "
-                           "or apt-get install fonts-noto-cjk, or set GDKG_CJK_FONT to a .otf/.ttf/.ttc file")
+    raise PlotExtraMissing(Text("no CJK font for the Chinese labels: pip install 'gdkg[plot]' (brings "
+                                "mplfonts) "
+                                "or apt-get install fonts-noto-cjk, or set GDKG_CJK_FONT to a "
+                                ".otf/.ttf/.ttc file",
+                                "没有可显示中文标签的 CJK 字体：请运行 pip install 'gdkg[plot]'（附带 "
+                                "mplfonts）"
+                                "或 apt-get install fonts-noto-cjk，或把 GDKG_CJK_FONT 设为一个 "
+                                ".otf/.ttf/.ttc 文件"))
 
 
 def _matplotlib():
@@ -62,8 +70,10 @@ def _matplotlib():
         from matplotlib.backends.backend_agg import FigureCanvasAgg
         from matplotlib.figure import Figure
     except ImportError as exc:
-        raise PlotExtraMissing("figures need the plot extra: pip install 'gdkg[plot]' "
-                               "(or leave the figures out with --no-figures)") from exc
+        raise PlotExtraMissing(Text("figures need the plot extra: pip install 'gdkg[plot]' "
+                                    "(or leave the figures out with --no-figures)",
+                                    "作图需要 plot 扩展：pip install 'gdkg[plot]'"
+                                    "（或用 --no-figures 不作图）")) from exc
     return matplotlib, Figure, FigureCanvasAgg
 
 

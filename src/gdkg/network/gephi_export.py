@@ -31,6 +31,8 @@ from pathlib import Path
 
 import networkx as nx
 
+from ..language import Text, os_reason
+from ..language import fmt as pair
 from ..project import Project
 from .metrics import add_metrics
 from .projections import NetworkError, NetworkSource, check_kind, checked_choice, projection
@@ -44,7 +46,7 @@ class ExportError(NetworkError):
 
 
 def check_format(fmt: str) -> str:
-    return checked_choice(fmt, FORMATS, "format", ExportError, close=1)
+    return checked_choice(fmt, FORMATS, Text("format", "格式"), ExportError, close=1)
 
 
 # ---------------------------------------------------------------- attributes
@@ -135,7 +137,7 @@ def _positions(graph: nx.Graph) -> dict[str, tuple[float, float]]:
 def gephi_ready(graph: nx.Graph, lang: str = "zh", metrics: bool = True) -> nx.Graph:
     """A copy of ``graph`` with metrics, ``label``, ``viz`` and plain typed attributes only."""
     if lang not in ("zh", "en"):
-        raise ExportError(f"unknown language {lang!r}; choose zh or en")
+        raise _unknown_lang(lang)
     graph = graph.copy()
     if metrics:
         add_metrics(graph)
@@ -310,13 +312,13 @@ def write_files(files: dict[Path, bytes]) -> None:
         for path, content in files.items():
             folder = path.parent if str(path.parent) else Path(".")
             if path.is_dir():
-                raise ExportError(f"{path} is a directory; give a file name")
+                raise _is_directory(path)
             if not folder.is_dir():
-                raise ExportError(f"cannot write {path}: folder {folder} does not exist")
+                raise _no_folder(path, folder)
             try:
                 fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
             except OSError as exc:
-                raise ExportError(f"cannot write {path}: {exc.strerror or exc}") from exc
+                raise _cannot_write(path, os_reason(exc)) from exc
             temporaries.append((Path(tmp), path))
             with os.fdopen(fd, "wb") as handle:
                 handle.write(content)
@@ -327,7 +329,7 @@ def write_files(files: dict[Path, bytes]) -> None:
         for tmp, path in temporaries:
             os.replace(tmp, path)
     except OSError as exc:
-        raise ExportError(f"cannot write {exc.filename or 'the output'}: {exc.strerror or exc}") from exc
+        raise _cannot_write(exc.filename or Text("the output", "输出"), os_reason(exc)) from exc
     finally:
         for tmp, _ in temporaries:
             if tmp.exists():
@@ -349,7 +351,7 @@ def export(kind: str, fmt: str = "gexf", output: str | Path | None = None, *, la
     check_kind(kind)
     check_format(fmt)
     if lang not in ("zh", "en"):
-        raise ExportError(f"unknown language {lang!r}; choose zh or en")
+        raise _unknown_lang(lang)
     if output is not None:
         output = Path(output)
         check_destination(output if fmt != "csv" else csv_paths(output)["nodes"])
@@ -365,11 +367,32 @@ def export(kind: str, fmt: str = "gexf", output: str | Path | None = None, *, la
 def check_destination(path: Path) -> None:
     """Fail before any work when the output cannot be written."""
     if path.is_dir():
-        raise ExportError(f"{path} is a directory; give a file name")
+        raise _is_directory(path)
     folder = path.parent if str(path.parent) else Path(".")
     if not folder.is_dir():
-        raise ExportError(f"cannot write {path}: folder {folder} does not exist")
+        raise _no_folder(path, folder)
     if not os.access(folder, os.W_OK | os.X_OK):
-        raise ExportError(f"cannot write {path}: folder {folder} is not writable")
+        raise _cannot_write(path, pair("folder {folder} is not writable", "文件夹 {folder} 不可写",
+                                       folder=folder))
     if path.exists() and not os.access(path, os.W_OK):
-        raise ExportError(f"cannot write {path}: the file is read-only")
+        raise _cannot_write(path, Text("the file is read-only", "该文件是只读的"))
+
+
+def _unknown_lang(lang: str) -> ExportError:
+    return ExportError(pair("unknown language {lang}; choose zh or en", "未知的语言 {lang}；可选 zh 或 en",
+                            lang=repr(lang)))
+
+
+def _is_directory(path: Path) -> ExportError:
+    return ExportError(pair("{path} is a directory; give a file name", "{path} 是目录；请给出文件名",
+                            path=path))
+
+
+def _no_folder(path: Path, folder: Path) -> ExportError:
+    return _cannot_write(path, pair("folder {folder} does not exist", "文件夹 {folder} 不存在",
+                                    folder=folder))
+
+
+def _cannot_write(path, reason) -> ExportError:
+    return ExportError(pair("cannot write {path}: {reason}", "无法写入 {path}：{reason}", path=path,
+                            reason=reason))

@@ -39,6 +39,7 @@ from dataclasses import dataclass, field
 import networkx as nx
 from rdflib import Literal, URIRef
 
+from ..language import Text, fmt
 from ..namespaces import PREFIXES
 from ..project import Project
 from ..query import get_query
@@ -65,12 +66,15 @@ def checked_choice(value: str, choices, what: str, error: type[Exception] | None
     if value in choices:
         return value
     matches = difflib.get_close_matches(value, choices, n=close, cutoff=0.5)
-    hint = f" Did you mean {' or '.join(matches)}?" if matches else ""
-    raise (error or NetworkError)(f"unknown {what} {value!r}; choose one of {', '.join(choices)}.{hint}")
+    hint = (fmt(" Did you mean {close}?", "您是不是要找 {close_zh}？", close=" or ".join(matches),
+                close_zh=" 或 ".join(matches)) if matches else "")
+    raise (error or NetworkError)(fmt("unknown {what} {value}; choose one of {choices}.{hint}",
+                                      "未知的{what} {value}；可选：{choices}。{hint}", what=what,
+                                      value=repr(value), choices=", ".join(choices), hint=hint))
 
 
 def check_kind(kind: str) -> str:
-    return checked_choice(kind, KINDS, "graph kind")
+    return checked_choice(kind, KINDS, Text("graph kind", "网络类型"))
 
 
 def _value(term):

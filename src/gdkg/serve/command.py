@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from ..language import fmt, os_reason, say, text
+
 SERVE_EXAMPLES = """\
 examples:
   gdkg serve                              http://127.0.0.1:8000/ (query page, /sparql, /ontology, /id/…)
@@ -67,11 +69,14 @@ def serve_command(args, project) -> int:
         import starlette  # noqa: F401
         import uvicorn  # noqa: F401
     except ImportError as exc:
-        print(f"gdkg serve needs the serve extra ({exc.name} is not installed): "
-              "pip install 'gdkg[serve]'", file=sys.stderr)
+        print(say(args.lang, f"gdkg serve needs the serve extra ({exc.name} is not installed): "
+                             "pip install 'gdkg[serve]'",
+                  f"gdkg serve 需要 serve 扩展（{exc.name} 未安装）：pip install 'gdkg[serve]'"),
+              file=sys.stderr)
         return 2
     if args.max_rows < 1 or args.max_body < 1 or args.workers < 0 or not 0 <= args.port < 65536:
-        print("gdkg serve: --max-rows and --max-body must be positive, --port 0–65535", file=sys.stderr)
+        print(say(args.lang, "gdkg serve: --max-rows and --max-body must be positive, --port 0–65535",
+                  "gdkg serve：--max-rows 和 --max-body 须为正数，--port 须在 0–65535 之间"), file=sys.stderr)
         return 2
     from .app import Settings, run_server
 
@@ -81,7 +86,9 @@ def serve_command(args, project) -> int:
     try:
         run_server(project, settings)
     except OSError as exc:
-        print(f"gdkg serve: cannot listen on {args.host}:{args.port}: {exc.strerror or exc}", file=sys.stderr)
+        print(text(fmt("gdkg serve: cannot listen on {where}: {reason}",
+                       "gdkg serve：无法在 {where} 上监听：{reason}",
+                       where=f"{args.host}:{args.port}", reason=os_reason(exc)), args.lang), file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         pass
@@ -94,11 +101,13 @@ def docs_command(args, project) -> int:
     try:
         written = write_docs(project, args.output)
     except OSError as exc:
-        print(f"gdkg docs: cannot write {args.output}: {exc.strerror or exc}", file=sys.stderr)
+        print(text(fmt("gdkg docs: cannot write {output}: {reason}", "gdkg docs：无法写入 {output}：{reason}",
+                       output=args.output, reason=os_reason(exc)), args.lang), file=sys.stderr)
         return 2
     for path in written:
         print(path)
-    print(f"ontology reference written to {args.output}/index.html", file=sys.stderr)
+    print(say(args.lang, f"ontology reference written to {args.output}/index.html",
+              f"本体参考文档已写入 {args.output}/index.html"), file=sys.stderr)
     return 0
 
 

@@ -23,6 +23,7 @@ from pathlib import Path
 from rdflib import URIRef
 from rdflib.namespace import RDF
 
+from ..language import Text, fmt
 from ..load import LoadError, Triple, check_syntax, decode_turtle_bytes, parse_file, parse_text, to_graph
 from ..manifest import is_fresh
 from ..names import NameIndex
@@ -81,11 +82,13 @@ def read_input(arg: str, max_mb: float = DEFAULT_MAX_MB) -> Input:
 
     shown, path = ("<stdin>", None) if arg == "-" else (arg, Path(arg))
     if path is not None and path.is_dir():
-        raise LoadError(shown, "is a directory, not a Turtle file",
-                        hint=f"pass the files: {shown.rstrip('/')}/*.ttl")
-    raw = read_bounded(arg, int(max_mb * 1024 * 1024), shown=shown, what="file",
-                       hint="split it into smaller files, or raise the limit with --max-size MB",
-                       limit_for=" for one new file")
+        raise LoadError(shown, Text("is a directory, not a Turtle file", "是目录，不是 Turtle 文件"),
+                        hint=fmt("pass the files: {files}", "请给出其中的文件：{files}",
+                                 files=f"{shown.rstrip('/')}/*.ttl"))
+    raw = read_bounded(arg, int(max_mb * 1024 * 1024), shown=shown, what=Text("file", "文件"),
+                       hint=Text("split it into smaller files, or raise the limit with --max-size MB",
+                                 "请拆分成几个较小的文件，或用 --max-size MB 提高上限"),
+                       limit_for=Text(" for one new file", "（单个新文件）"))
     notices = []
     if raw.startswith(_BOM):
         notices.append(Notice(shown, 1, {
@@ -102,8 +105,9 @@ def text_input(shown: str, text: str, *, path: Path | None = None, notices=None,
         check_syntax(text, shown)
     triples = parse_text(text, shown)
     if not triples:
-        raise LoadError(shown, "no triples in this file (only prefixes or comments)",
-                        hint="a new file must state at least one fact")
+        raise LoadError(shown, Text("no triples in this file (only prefixes or comments)",
+                                    "文件中没有三元组（只有前缀或注释）"),
+                        hint=Text("a new file must state at least one fact", "新文件至少要陈述一个事实"))
     return Input(shown, text, triples, path, list(notices or []), locations, unit)
 
 
@@ -200,8 +204,7 @@ class Base:
                                     self._targets)
         except Exception as exc:  # pySHACL raises many types for bad shapes
             first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-            raise LoadError("shapes/", f"SHACL validation failed: {first}",
-                            hint="a problem in the shapes, not in the new files") from None
+            raise _shacl_failed(first) from None
 
     def stop_report(self) -> None:
         """Drop a validation started by :meth:`start_report` that turned out not needed."""
@@ -226,8 +229,13 @@ def _validate(graph, shapes: set[Triple]) -> ValidationReport:
         return validate(graph, to_graph(shapes))
     except Exception as exc:  # pySHACL raises many types for bad shapes
         first = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
-        raise LoadError("shapes/", f"SHACL validation failed: {first}",
-                        hint="a problem in the shapes, not in the new files") from None
+        raise _shacl_failed(first) from None
+
+
+def _shacl_failed(first: str) -> LoadError:
+    return LoadError("shapes/", Text(f"SHACL validation failed: {first}", f"SHACL 校验失败：「{first}」"),
+                     hint=Text("a problem in the shapes, not in the new files",
+                               "问题出在 shapes/ 的形状中，而不在新文件中"))
 
 
 _BASES: dict[tuple, Base] = {}

@@ -171,8 +171,11 @@ def render_ttl(report: CheckReport, fail_on: str = "violation") -> str:
     return graph.serialize(format="turtle")
 
 
-def errors_json(errors: list[LoadError]) -> str:
-    """Unusable input as JSON, for --format json."""
+def errors_json(errors: list[LoadError], lang: str = "en") -> str:
+    """Unusable input as JSON, for --format json (message and hint in ``lang``)."""
+    from ..language import text
+
     return json.dumps({"conforms": None, "errors": [
-        {"file": e.path, "line": e.line, "column": e.column, "message": e.message, "hint": e.hint}
+        {"file": e.path, "line": e.line, "column": e.column, "message": text(e.message, lang),
+         "hint": None if e.hint is None else text(e.hint, lang)}
         for e in errors]}, ensure_ascii=False, indent=2) + "\n"
