@@ -71,8 +71,10 @@ def entity(name: str, cls: str = "Enterprise", extra: str = "", source: str = SR
 
 def figure(name: str, about: str = "cluster:automobiles", measure: str = "investment", unit: str = "yi-yuan",
            value: str = "5.0", year: str | None = "2030", kind: str = "Actual", extra: str = "",
-           source: str | None = "fyp:ch3-cluster-20") -> str:
-    """A complete figure, unless an argument breaks it (``source=None``: no source)."""
+           source: str | None = "fyp:ch3-cluster-4") -> str:
+    """A complete figure, unless an argument breaks it (``source=None``: no source). The default
+    source is the automobiles cluster's section of 001 ch.3, so the figure is not one printed
+    under another cluster's heading (gds:OtherClusterSectionShape)."""
     parts = [f"gd:figureOf {about}", f"gd:measure measure:{measure}", f"gd:value {value}",
              f"gd:figureKind gd:{kind}", extra]
     if unit:
@@ -178,7 +180,10 @@ CASES: list[Case] = [
     # --- clusters, sub-fields, chains
     Case("pillar-and-emerging", entity(
         "cluster:t-both", "gd:PillarIndustryCluster , gd:EmergingIndustryCluster",
-        'skos:notation "T1" ; gd:annexOrder 5'),
+        'skos:notation "T1" ; gd:annexOrder 5',
+        # a section other clusters cite too: a section only this cluster cited would make the
+        # other snippets' facts from it facts under its heading (gds:OtherClusterSectionShape)
+        source="prov:wasDerivedFrom fyp:annex-1-table-1"),
          (V("cluster:t-both", None, "PillarIndustryClusterShape", "both pillar and emerging"),
           V("cluster:t-both", "gd:annexOrder", "EmergingIndustryCluster-annexOrder", "rows 11–20"),
           # row 5 of 附件 1 is a bundled cluster's already (shapes/identity.ttl)
