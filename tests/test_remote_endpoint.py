@@ -111,6 +111,26 @@ def test_cli_query_on_the_endpoint_prints_what_the_local_query_prints(built, ser
     assert {line.split(",")[1] for line in remote.splitlines()[1:]} == {"广州", "深圳", "佛山"}
 
 
+def test_export_from_the_endpoint_writes_the_local_file(built, server, tmp_path, capsys):
+    publish(built.project, server)
+    local, remote = tmp_path / "local.gexf", tmp_path / "remote.gexf"
+    code, _, _ = gdkg(capsys, built.project.root, "export", "--graph", "city", "-o", str(local), "--quiet")
+    code_remote, _, _ = gdkg(capsys, built.project.root, "export", "--graph", "city", "-o", str(remote),
+                             "--quiet", "--endpoint", server)
+    assert (code, code_remote) == (0, 0)
+    assert remote.read_bytes() == local.read_bytes()
+    # the 21 prefecture cities of the province are the nodes of the city graph
+    assert remote.read_text(encoding="utf-8").count("<node ") == 21
+
+
+def test_export_from_an_unreachable_endpoint_is_a_message_and_exit_2(built, tmp_path, capsys):
+    target = tmp_path / "city.gexf"
+    code, _, err = gdkg(capsys, built.project.root, "export", "--graph", "city", "-o", str(target),
+                        "--endpoint", f"http://127.0.0.1:{_free_port()}/query")
+    assert code == 2 and "cannot reach the server" in err and "Traceback" not in err
+    assert not target.exists()
+
+
 def test_graph_per_source_splits_by_document_and_keeps_the_answers(built, kg, union_server):
     result = publish(built.project, union_server, graph_per_source=True)
     assert result.triples == built.asserted + built.inferred

@@ -40,13 +40,16 @@ QUERIES = sorted(p.stem for p in (Path(__file__).parents[1] / "queries").glob("*
 _GROUP_CONCAT = ("Virtuoso 7.2's GROUP_CONCAT drops the language tag of its values, writes a "
                  "non-ASCII separator ('、') as '?', and gives \"\" instead of no value over "
                  "an empty group")
-_STAR_JOIN = ("Virtuoso 7.2 repeats the solutions of a * property path (gd:inZone/gd:partOf*) "
-              "joined with further patterns; the FILTER EXISTS rewrite does not finish in 60 s there")
+#: queries not sent to Virtuoso at all, with the reason
+VIRTUOSO_CRASHES = {"zone-portfolio": "segfaults virtuoso-t 7.2 (dmesg: segfault in virtuoso-t; GROUP_CONCAT "
+                                      "over an ordered sub-select joined on a gd:inZone/gd:partOf* path), "
+                                      "which would take the server down for every later test"}
 VIRTUOSO_DIFFERS: dict[str, str] = {
-    **dict.fromkeys(["city-specialisations", "cluster-figures", "cluster-pairs-enterprises",
-                     "cluster-subfields", "conflicts-layout-core", "place-chain-gaps", "projects",
-                     "tasks-without-lead"], _GROUP_CONCAT),
-    "zone-portfolio": _STAR_JOIN,
+    **dict.fromkeys(["city-specialisations", "cluster-pairs-enterprises",
+                     "cluster-subfields", "conflicts-layout-core", "place-chain-gaps"], _GROUP_CONCAT),
+    "zone-clusters-without-core": "Virtuoso 7.2 gives 1 row (smart-home-appliances, bestStars 2) where "
+                                  "the SPARQL semantics give 6: a {BIND(0)} UNION {…} default joined "
+                                  "with MINUS over a sub-select",
     "cluster-coverage": "Virtuoso 7.2 counts the chain links of a cluster wrongly (7 for most clusters): "
                         "COUNT(DISTINCT ?link) over a (a|b|c|d) ?end . ?end (x|y)? ?cluster branch of an "
                         "OPTIONAL UNION",
@@ -169,7 +172,10 @@ def test_publish_puts_every_triple_into_the_graph(built, virtuoso, published):
 
 
 @pytest.mark.parametrize("name", [
-    pytest.param(n, marks=pytest.mark.xfail(strict=True, reason=VIRTUOSO_DIFFERS[n]))
+    pytest.param(n, marks=pytest.mark.skip(reason=VIRTUOSO_CRASHES[n])) if n in VIRTUOSO_CRASHES
+    # raises=AssertionError: only the known wrong answer is expected, a dead server is a failure
+    else pytest.param(n, marks=pytest.mark.xfail(raises=AssertionError, strict=True,
+                                                 reason=VIRTUOSO_DIFFERS[n]))
     if n in VIRTUOSO_DIFFERS else n for n in QUERIES])
 def test_named_query_gives_the_local_rows(name, built, kg, virtuoso, published):
     query = named_queries(built.project)[name]

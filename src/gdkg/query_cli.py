@@ -70,13 +70,7 @@ def add_parsers(sub, formatter) -> None:
     p.add_argument("--iris", action="store_true", help="table/md: show IRIs, not labels")
     p.add_argument("--timeout", type=float, default=60, metavar="S",
                    help="stop the query after S seconds (default 60; 0 = no limit)")
-    p.add_argument("--endpoint", metavar="URL",
-                   help="run on this SPARQL 1.1 endpoint instead of the local build (see gdkg publish)")
-    p.add_argument("--default-graph", action="append", default=[], metavar="IRI",
-                   help="with --endpoint: query this named graph as the default graph (repeatable; "
-                        "e.g. the --graph of gdkg publish on Virtuoso)")
-    p.add_argument("--user", metavar="NAME",
-                   help="with --endpoint: log in as NAME (password from $GDKG_ENDPOINT_PASSWORD)")
+    add_endpoint_options(p)
     p.set_defaults(handler=cmd_query, parser=p)
 
     p = sub.add_parser("describe", help="everything the graph states about one entity, with sources",
@@ -230,6 +224,17 @@ def _adhoc_param(name: str, value: str, param_class):
     if len(stripped) >= 2 and stripped[0] == stripped[-1] and stripped[0] in "\"'":
         return param_class(name, takes="text")
     return param_class(name, takes="entity")
+
+
+def add_endpoint_options(p: argparse.ArgumentParser) -> None:
+    """--endpoint, --default-graph and --user: run on a SPARQL server instead of the build."""
+    p.add_argument("--endpoint", metavar="URL",
+                   help="run on this SPARQL 1.1 endpoint instead of the local build (see gdkg publish)")
+    p.add_argument("--default-graph", action="append", default=[], metavar="IRI",
+                   help="with --endpoint: query this named graph as the default graph (repeatable; "
+                        "e.g. the --graph of gdkg publish on Virtuoso)")
+    p.add_argument("--user", metavar="NAME",
+                   help="with --endpoint: log in as NAME (password from $GDKG_ENDPOINT_PASSWORD)")
 
 
 def _run_and_print(args, project, query, params) -> int:

@@ -9,6 +9,7 @@ from pathlib import Path
 
 from ..language import Text, note, say
 from ..project import Project
+from ..query_cli import add_endpoint_options
 from .kinds import KINDS, NetworkError
 
 EXIT_OK, EXIT_UNUSABLE = 0, 2
@@ -23,6 +24,8 @@ def add_network_commands(sub, formatter) -> None:
           gdkg export --graph bipartite --format csv -o bip.csv      bip-nodes.csv + bip-edges.csv
           gdkg export --graph chain --format json > chain.json       networkx and graphology read it
           gdkg export --graph kg --format gexf -o kg.gexf            the whole graph, typed
+          gdkg export --graph city --endpoint http://127.0.0.1:7878/query -o city.gexf
+                                                                     from a SPARQL server (gdkg publish)
         graphs:
           bipartite  city–cluster (附件 1 stars; sub-field reliance as a second edge kind)
           city       city–city (shared clusters, level-weighted, and shared sub-fields)
@@ -42,6 +45,7 @@ def add_network_commands(sub, formatter) -> None:
                         "for csv <graph>-nodes.csv and <graph>-edges.csv in the current folder")
     p.add_argument("--lang", choices=["zh", "en"], default="zh", help="language of the label column")
     p.add_argument("--quiet", "-q", action="store_true", help="no progress lines")
+    add_endpoint_options(p)
     p.set_defaults(handler=cmd_export)
 
     p = sub.add_parser("analyze", help="network report: centralities, communities, zone bridges, chain "
@@ -72,8 +76,9 @@ def _err(problem) -> int:
 
 def cmd_export(args: argparse.Namespace, project: Project) -> int:
     from ..progress import stderr_timer
+    from ..remote_endpoint import EndpointError, open_graph_for
     from .gephi_export import check_destination, check_format, csv_paths, export
-    from .projections import check_kind
+    from .projections import NetworkSource, check_kind
 
     try:
         kind, fmt = check_kind(args.graph), check_format(args.format)
@@ -82,8 +87,12 @@ def cmd_export(args: argparse.Namespace, project: Project) -> int:
             check_destination(output if fmt != "csv" else csv_paths(output)["nodes"])
         timer = stderr_timer(args.quiet or output is None and fmt != "csv")
         with timer.stage(f"export {kind} as {fmt}"):
-            result = export(kind, fmt, output, lang=args.lang, project=project)
-    except NetworkError as exc:
+            source = None
+            if args.endpoint:  # the same network-* queries, answered by a SPARQL server
+                source = NetworkSource.open(project, open_graph_for(
+                    args.endpoint, project, user=args.user, default_graphs=args.default_graph))
+            result = export(kind, fmt, output, lang=args.lang, project=project, source=source)
+    except (NetworkError, EndpointError) as exc:
         return _err(exc)
     if output is None:
         sys.stdout.buffer.write(result["main"])
