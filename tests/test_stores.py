@@ -10,7 +10,7 @@ Where the two engines were found to differ (issue 12, item 3), and what gdkg doe
 - Representation. Oxigraph returns plain strings typed xsd:string and stores numbers and
   booleans in canonical form ("23.6820"^^xsd:decimal comes back "23.682", "1"^^xsd:boolean
   "true"); rdflib keeps the lexical form as written. gdkg's result layer turns both into one
-  form (load._term drops xsd:string; store.canonical canonicalises rdflib's numbers).
+  form (load.rdflib_term drops xsd:string; store.canonical canonicalises rdflib's numbers).
 - GROUP_CONCAT's language tag: Oxigraph keeps a tag all the parts share ("广州、深圳"@zh),
   rdflib returns a plain literal. The queries concatenate STR(…) so both give plain text.
 - GROUP_CONCAT's order is unspecified; each engine concatenates in its own order. The

@@ -353,7 +353,8 @@ def _syntax_hint(message: str) -> Text | None:
     return None
 
 
-def _term(term: object) -> URIRef | BNode | Literal:
+def rdflib_term(term: object) -> URIRef | BNode | Literal:
+    """The rdflib term of a pyoxigraph term (an xsd:string literal as a plain one)."""
     if isinstance(term, pyoxigraph.NamedNode):
         return URIRef(term.value)
     if isinstance(term, pyoxigraph.BlankNode):
@@ -381,7 +382,7 @@ class Terms(dict):
                 self[pyoxigraph.NamedNode(iri)] = term
 
     def __missing__(self, key: object) -> URIRef | BNode | Literal:
-        term = self[key] = _term(key)
+        term = self[key] = rdflib_term(key)
         if type(term) is not Literal and len(term) > MAX_LITERAL_CHARS:
             self._long.append((term, term, term))
         return term

@@ -323,13 +323,13 @@ def graphs_by_source(asserted: set[Triple], inferred: set[Triple]) -> dict[str, 
 
 def _read_ntriples(path: Path) -> set[Triple]:
     """The triples of one of build/'s N-Triples files, as rdflib terms."""
-    from .load import _term, pyoxigraph
+    from .load import pyoxigraph, rdflib_term
 
     if pyoxigraph is None:
         from rdflib import Graph
 
         return set(Graph().parse(path, format="nt"))
-    return {(_term(q.subject), _term(q.predicate), _term(q.object))
+    return {(rdflib_term(q.subject), rdflib_term(q.predicate), rdflib_term(q.object))
             for q in pyoxigraph.parse(path=str(path), format=pyoxigraph.RdfFormat.N_TRIPLES)}
 
 

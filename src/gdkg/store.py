@@ -18,8 +18,8 @@ from pathlib import Path
 from rdflib import Graph, Literal, URIRef
 from rdflib.term import Node
 
-from .load import _term as _ox_to_rdflib
 from .load import pyoxigraph
+from .load import rdflib_term as _ox_to_rdflib
 from .namespaces import PREFIXES
 from .project import Project
 

@@ -69,6 +69,7 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.collection import Collection
 from rdflib.namespace import RDF, RDFS, XSD
 
+from ..load import rdflib_term
 from ..namespaces import SH
 
 _TYPE_OF = (f"<{RDF.type}>/<{RDFS.subClassOf}>*")
@@ -160,17 +161,10 @@ class _Terms:
     def to_rdflib(self, term):
         if term is None:
             return None
-        if isinstance(term, ox.NamedNode):
-            return URIRef(term.value)
-        if isinstance(term, ox.BlankNode):
-            return BNode(term.value)
-        if term.language:
-            return Literal(term.value, lang=term.language)
-        datatype = term.datatype.value
-        if datatype == str(XSD.string):
-            return Literal(term.value)
-        literal = Literal(term.value, datatype=URIRef(datatype))
-        return self._original(literal)
+        made = rdflib_term(term)
+        if isinstance(made, Literal) and made.datatype is not None:
+            return self._original(made)
+        return made
 
     def _original(self, literal: Literal) -> Literal:
         """The data's own spelling of a literal Oxigraph gave back in canonical form."""
