@@ -120,6 +120,14 @@ class Base:
     def __init__(self, project: Project, exclude: Iterable[Path] = ()):
         excluded = {p.resolve() for p in exclude}
         self.project, self.excludes = project, bool(excluded)
+        self.shapes: set[Triple] = set()
+        for path in project.shape_files():
+            self.shapes.update(parse_file(path, project.relative(path)))
+        self._report: ValidationReport | None = None
+        self._plan = None
+        self._targets: GlobalTargets | None = None
+        self._shapes_graph = None
+        self._start_targets()  # in the background, while the files below are parsed
         self.triples: set[Triple] = set()
         self.ontology: set[Triple] = set()
         self.subject_files: dict = {}
@@ -134,17 +142,32 @@ class Base:
             else:
                 for s, _, _ in triples:
                     self.subject_files.setdefault(s, shown)
-        self.shapes: set[Triple] = set()
-        for path in project.shape_files():
-            self.shapes.update(parse_file(path, project.relative(path)))
         self.subjects = {s for s, _, _ in self.triples}
         self.ontology_terms = schema_terms(self.ontology)
         self.subject_names = {str(s): file for s, file in self.subject_files.items()}
-        self._report: ValidationReport | None = None
         self._job: PendingValidation | None = None
-        self._plan = None
         self._index: TripleIndex | None = None
-        self._shapes_graph = None
+
+    def _start_targets(self) -> None:
+        """When the focused validation will run (build/ holds this graph's report), plan the
+        shapes and start loading the global shapes' store from build/asserted.nt."""
+        if os.environ.get("GDKG_VALIDATE_FULL"):
+            return
+        self._report = self._built_report()
+        if self._report is None:
+            return
+        self._plan_shapes()
+        nt = self.project.build_dir / "asserted.nt"
+        if self._plan and nt.is_file():
+            with contextlib.suppress(ImportError):
+                self._targets = GlobalTargets(self._plan, nt)
+
+    def _plan_shapes(self) -> None:
+        if self._plan is None:
+            try:
+                self._plan = plan_shapes(self.shapes, self.shapes_graph())
+            except ValueError:  # a shape the focused validation cannot follow
+                self._plan = False
 
     def start_report(self) -> None:
         """Start validating the graph without the new files in a forked child (on a
@@ -184,16 +207,12 @@ class Base:
         if self._report is None:
             return False
         if self._plan is None:
-            try:
-                self._plan = plan_shapes(self.shapes, self.shapes_graph())
-            except ValueError:  # a shape the focused validation cannot follow
-                self._plan = False
-            self._targets = None
-            if self._plan:
-                with contextlib.suppress(ImportError):
-                    nt = self.project.build_dir / "asserted.nt"
-                    self._targets = GlobalTargets(self._plan, self.triples,
-                                                  nt if nt.is_file() else None)
+            self._plan_shapes()
+        if self._plan and self._targets is None:
+            with contextlib.suppress(ImportError):
+                self._targets = GlobalTargets(self._plan)
+        if self._targets is not None:
+            self._targets.attach(self.triples)
         return self._plan is not False
 
     def focused(self, new: set[Triple], lookup: TripleIndex, graph) -> ValidationReport:

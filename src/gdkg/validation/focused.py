@@ -23,6 +23,8 @@ bad-input corpus.
 from __future__ import annotations
 
 import contextlib
+import itertools
+import threading
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -32,7 +34,8 @@ from rdflib.namespace import RDF, RDFS
 
 from ..load import Triple, to_graph
 from ..namespaces import SH
-from .shacl import ValidationReport, _order, validate
+from .shacl import ValidationReport, _order, validate, validate_in_store
+from .shacl_engine import chosen_engine
 
 Step = tuple[URIRef, bool]  # (predicate, inverse?)
 _NESTED = (SH["or"], SH["and"], SH.xone)
@@ -325,25 +328,63 @@ def neighbourhood(focus: set, index: TripleIndex, plan: ShapePlan) -> set[Triple
 
 class GlobalTargets:
     """The SPARQL targets of the global shapes, run by Oxigraph over the base graph and
-    then over the base graph with new triples."""
+    then over the base graph with new triples.
 
-    def __init__(self, plan: ShapePlan, base: set[Triple], nt_file=None):
+    Given build/asserted.nt (the same triples), the store is loaded from it and the base
+    answers computed in a background thread (Oxigraph releases the GIL) while the caller
+    parses the project's files; :meth:`attach` then waits, and checks the store holds
+    exactly the parsed triples (else it is filled from them)."""
+
+    def __init__(self, plan: ShapePlan, nt_file=None):
         import pyoxigraph
 
         self.plan = plan
+        self.triples: set[Triple] = set()
         self.store = pyoxigraph.Store()
-        if nt_file is not None:  # build/asserted.nt: the same triples, parsed natively
-            try:
-                self.store.bulk_load(path=str(nt_file), format=pyoxigraph.RdfFormat.N_TRIPLES)
-            except (OSError, SyntaxError, ValueError):
-                self.store.clear()
-            if len(self.store) != len(base):  # not what it should be: use the triples
-                self.store.clear()
-                nt_file = None
-        if nt_file is None:
-            self.store.bulk_extend(pyoxigraph.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in base)
-        self.base = self._run()
+        self.base: dict[object, set] = {}
+        self._from_file_ok = False
         self._fixed_base: list | None = None
+        self._ill_typed: bool | None = None
+        self._thread = None
+        if nt_file is not None:
+            self._thread = threading.Thread(target=self._load_file, args=(nt_file,), daemon=True,
+                                            name="gdkg-global-targets")
+            self._thread.start()
+
+    def _load_file(self, nt_file) -> None:
+        import pyoxigraph
+
+        try:
+            self.store.bulk_load(path=str(nt_file), format=pyoxigraph.RdfFormat.N_TRIPLES)
+            self.base = self._run()
+            self._from_file_ok = True
+        except Exception:  # noqa: BLE001 (unreadable or odd file: attach() fills the store)
+            self._from_file_ok = False
+
+    def attach(self, base: set[Triple]) -> GlobalTargets:
+        """The store for ``base`` (waits for the background load; fills the store from
+        ``base`` when the file was missing, unreadable or held other triples)."""
+        import pyoxigraph
+
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        self.triples = base
+        if not self._from_file_ok or len(self.store) != len(base):
+            self.store.clear()
+            self.store.bulk_extend(pyoxigraph.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in base)
+            self.base = self._run()
+            self._from_file_ok = True
+        return self
+
+    def ill_typed(self) -> bool:
+        """Does the base graph hold an ill-typed number (see sparql_shacl._mistyped)?"""
+        if self._ill_typed is None:
+            from .rules import ill_typed
+
+            self._ill_typed = any(ill_typed(o) for _, _, o in self.triples
+                                  if isinstance(o, Literal) and o.datatype is not None)
+        return self._ill_typed
 
     def _run(self) -> dict[object, set]:
         return {shape: {_rdflib(row["this"]) for row in self.store.query(query)
@@ -382,6 +423,13 @@ class GlobalTargets:
         """The candidates with ``new`` added (the store is left as it was)."""
         with self._added(new):
             return self._run()
+
+    def validate_with(self, new: set[Triple], shapes: Graph, merged) -> ValidationReport:
+        """:func:`validate` of the base graph with ``new``, against ``shapes``, in this store
+        (no rdflib graph of everything is built unless a shape needs pySHACL: ``merged``)."""
+        with self._added(new):  # (the caller's new triples hold no ill-typed literal)
+            return validate_in_store(self.store, shapes, itertools.chain(self.triples, new), merged,
+                                     ill_typed=self.ill_typed())
 
     def fixed_unchanged(self, new: set[Triple]) -> bool:
         """True when the fixed shapes' queries answer exactly as on the graph without ``new``:
@@ -502,8 +550,14 @@ def validate_focused(plan: ShapePlan, index: TripleIndex, new: set[Triple], onto
     wanted = {str(n) for n in focus}
     results = [r for r in validate(local_data, _targeting(plan, focus, index, ontology)).results
                if r.focus in wanted]
+    in_store = targets is not None and chosen_engine() == "oxigraph"
+
+    def on_merged(shapes: Graph) -> ValidationReport:
+        """Validation of the merged graph: in the targets' store when the engine is Oxigraph."""
+        return targets.validate_with(new, shapes, merged) if in_store else validate(merged(), shapes)
+
     if plan.fixed_triples and not (targets is not None and targets.fixed_unchanged(new)):
-        results += validate(merged(), to_graph(plan.fixed_triples)).results
+        results += on_merged(to_graph(plan.fixed_triples)).results
     if targets is None:
         results += validate(merged(), to_graph(plan.global_triples)).results
         return ValidationReport(sorted(results, key=_order))
@@ -524,5 +578,5 @@ def validate_focused(plan: ShapePlan, index: TripleIndex, new: set[Triple], onto
                 shapes.remove((shape, SH.target, target))
             for node in nodes:
                 shapes.add((shape, SH.targetNode, node))
-        results += validate(merged(), shapes).results
+        results += on_merged(shapes).results
     return ValidationReport(sorted(results, key=_order))

@@ -186,11 +186,11 @@ def validate(data: Graph, shapes: Graph, focus_nodes: list[str] | None = None,
     """Validate ``data`` against ``shapes`` (no inference; SPARQL constraints on);
     only the ``focus_nodes`` (IRIs) when given. ``engine``: see :mod:`.shacl_engine`
     (default ``$GDKG_SHACL``, else Oxigraph, with pySHACL's results)."""
-    from .shacl_engine import validate_function
+    from .shacl_engine import chosen_engine, validate_function
 
     shacl_validate = validate_function(engine)
-
-    _patch_pyshacl()
+    if chosen_engine(engine) != "oxigraph":
+        _patch_pyshacl()  # (the Oxigraph engine patches it only when it hands shapes to pySHACL)
 
     _conforms, results_graph, _text = shacl_validate(
         data,
@@ -215,10 +215,24 @@ def validate_triples(data: set, shapes: set, engine: str | None = None) -> Valid
         return validate(to_graph(data), to_graph(shapes), engine=engine)
     from .sparql_shacl import validate_triples as on_oxigraph
 
-    _patch_pyshacl()  # for shapes it leaves to pySHACL
     shapes_graph = to_graph(shapes)
     _conforms, results_graph, _text = on_oxigraph(data, shapes_graph)
     return ValidationReport(sorted(_results(results_graph, _templates(shapes_graph)), key=_order))
+
+
+def validate_in_store(store, shapes: Graph, originals: Iterable, data_graph, *,
+                      ill_typed: bool | None = None) -> ValidationReport:
+    """:func:`validate` (Oxigraph engine) of data already in a pyoxigraph store.
+
+    ``originals``: the data's triples (rdflib terms), read only to give typed literals of the
+    results back in the data's own spelling; ``data_graph``: a callable returning the data as
+    an rdflib Graph, called only for shapes left to pySHACL; ``ill_typed``: whether the data
+    holds an ill-typed number, when the caller knows (else the store is asked)."""
+    from .sparql_shacl import _Terms, validator_for
+
+    _conforms, results_graph, _text = validator_for(shapes).validate_store(
+        store, _Terms(originals), data_graph, ill_typed=ill_typed)
+    return ValidationReport(sorted(_results(results_graph, _templates(shapes)), key=_order))
 
 
 _PLACEHOLDER = re.compile(r"\\\{\\[$?]\w+\\\}")  # {?var} or {$this}, as re.escape writes them

@@ -722,17 +722,19 @@ class SparqlShaclValidator:
                           p if p is not None else shape.path, messages, constraint.node)
 
     def validate_store(self, store: ox.Store, terms: _Terms, data_graph=None,
-                       focus_nodes: list | None = None) -> tuple[bool, Graph, str]:
+                       focus_nodes: list | None = None, *,
+                       ill_typed: bool | None = None) -> tuple[bool, Graph, str]:
         """Validate the data in ``store``; pySHACL's (conforms, results graph, text).
 
         ``data_graph``: the same data as an rdflib Graph (or a callable returning one), for
-        the shapes pySHACL validates (only built when there are such shapes)."""
+        the shapes pySHACL validates (only built when there are such shapes); ``ill_typed``:
+        whether the data holds an ill-typed number, when the caller knows it already."""
         report = Graph()
         top = BNode()
         report.add((top, RDF.type, SH.ValidationReport))
         results = list(self.results(store, terms, focus_nodes))
         delegated = list(self.delegated)
-        if _mistyped(store, results):
+        if _mistyped(store, results, ill_typed):
             # rdflib's SPARQL and Oxigraph's disagree on comparisons with such literals, so
             # the targets and constraints written in SPARQL are left to pySHACL (rdflib)
             sparql_based = {s.node for s in self.compiled if s.sparql or (s.node, SH.target, None)
@@ -768,11 +770,13 @@ class SparqlShaclValidator:
 _NUMERIC_IN = ", ".join(f"<{d}>" for d in sorted(_NUMERIC))
 
 
-def _mistyped(store: ox.Store, results: list) -> bool:
+def _mistyped(store: ox.Store, results: list, ill_typed: bool | None = None) -> bool:
     """Does the data hold a literal of the wrong datatype for its property (a sh:datatype
-    result) or an ill-typed number anywhere?"""
+    result) or an ill-typed number anywhere (``ill_typed``, when known)?"""
     if any(r.component == str(SH.DatatypeConstraintComponent) for r in results):
         return True
+    if ill_typed is not None:
+        return ill_typed
     return bool(store.query(f"ASK {{ ?s ?p ?o FILTER (isLiteral(?o) && DATATYPE(?o) IN "
                             f"({_NUMERIC_IN}) && !isNumeric(?o)) }}"))
 
@@ -800,6 +804,9 @@ def _pyshacl_for(shapes: Graph, delegated: list, data: Graph, focus_nodes) -> tu
     """pySHACL on the shapes graph with the targets of every other shape removed."""
     from pyshacl import validate
 
+    from .shacl import _patch_pyshacl
+
+    _patch_pyshacl()  # its report in linear time
     keep = set(delegated)
     only = Graph()
     for s, p, o in shapes:
