@@ -197,3 +197,17 @@ def test_rows_stream_out_before_the_query_ends(capsys, root):
     assert code == 2 and "timeout" in err
     lines = out.splitlines()
     assert lines[0] == "?a\t?d" and len(lines) > 1000
+
+
+@pytest.mark.parametrize("store", ["oxigraph", "memory"])
+def test_table_shows_iris_as_labels_in_the_chosen_language(capsys, root, monkeypatch, store):
+    # the Oxigraph store reads each IRI's rdfs:label when the row is printed, rdflib's store
+    # indexes every name first: the tables must be the same
+    monkeypatch.setenv("GDKG_STORE", store)
+    args = ["query", "city-clusters", "--param", "city=云浮", "--format", "md", "--limit", "2"]
+    # 附件 1, 云浮: 汽车 and 先进材料 are its ★★ clusters (first in the query's order)
+    _, out_zh, _ = gdkg(capsys, root, *args, "--lang", "zh")
+    _, out_en, _ = gdkg(capsys, root, *args, "--lang", "en")
+    assert [line.split(" | ")[0] for line in out_zh.splitlines()[2:]] == ["| 汽车", "| 先进材料"]
+    assert [line.split(" | ")[0] for line in out_en.splitlines()[2:]] == [
+        "| Automobiles", "| Advanced Materials"]

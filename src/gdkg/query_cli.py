@@ -287,6 +287,9 @@ def _print_answer(answer, fmt: str, args, kg) -> None:
         print(f"({language.count(count, 'row', args.lang)})", file=sys.stderr)
 
 
+RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
+
+
 class _Shown:
     """IRIs as labels (in the chosen language, else the other, else a prefixed name)."""
 
@@ -296,12 +299,46 @@ class _Shown:
 
         self.iris, self.lang = iris, lang
         self.compact = _Compactor(PREFIXES)
-        if not iris:
-            from .label_search import LabelIndex
+        self.labels: dict[str, str | None] = {}
+        self._store = None
+        if iris:
+            return
+        store = getattr(kg, "_store", None)
+        if store is not None and getattr(kg, "_label_index", None) is None:
+            # each IRI's labels read from Oxigraph's index when first shown: indexing every
+            # name of the graph first took ~0.8 s at 100 k triples before the first row
+            import pyoxigraph
 
-            index = LabelIndex.of(kg)
-            first, second = (index.zh, index.en) if lang == "zh" else (index.en, index.zh)
-            self.labels = {**second, **first}
+            self._store, self._label = store, pyoxigraph.NamedNode(str(RDFS_LABEL))
+            return
+        from .label_search import LabelIndex
+
+        index = LabelIndex.of(kg)
+        first, second = (index.zh, index.en) if lang == "zh" else (index.en, index.zh)
+        self.labels = {**second, **first}
+
+    def _label_of(self, iri: str) -> str | None:
+        """The IRI's rdfs:label in the chosen language, else the other (the least text of
+        each, as LabelIndex takes), from the store."""
+        if iri in self.labels or self._store is None:
+            return self.labels.get(iri)
+        import pyoxigraph
+
+        least: dict = {}
+        try:
+            subject = pyoxigraph.NamedNode(iri)
+        except ValueError:
+            subject = None
+        if subject is not None:
+            for quad in self._store.quads_for_pattern(subject, self._label, None):
+                literal = quad.object
+                lang = getattr(literal, "language", None)
+                if lang in ("zh", "en") and literal.value < least.get(lang, "\U0010ffff"):
+                    least[lang] = literal.value
+        other = "en" if self.lang == "zh" else "zh"
+        found = least.get("zh" if self.lang == "zh" else "en") or least.get(other)
+        self.labels[iri] = found
+        return found
 
     def __call__(self, term) -> str:
         from rdflib import Literal, URIRef
@@ -311,7 +348,7 @@ class _Shown:
         if isinstance(term, URIRef):
             if self.iris:
                 return str(term)
-            return self.labels.get(str(term)) or self.compact.iri(str(term))
+            return self._label_of(str(term)) or self.compact.iri(str(term))
         if isinstance(term, Literal):
             return str(term)
         return f"_:{term}"
