@@ -109,7 +109,7 @@ def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> B
     check_data_files(project, asserted)  # data files cannot change the ontology (exit 1)
     # SHACL runs on the asserted graph, so it needs nothing from the reasoner:
     # on a machine with more than one core it runs in a child process meanwhile.
-    pending = start_validation(asserted, shape_triples)
+    pending = start_validation(asserted, shape_triples, files)
     reasoner = available_engine(engine)
     with timer.stage(f"reason (OWL RL: {reasoner})"):
         reasoned = closure(asserted, engine)
