@@ -49,3 +49,39 @@ def test_name_variants_resolve_to_one_cluster(kg):
     assert str(resolve_term(kg, "半导体与集成电路")).endswith("/cluster/semiconductors-ic")
     assert str(resolve_term(kg, "汽车产业")).endswith("/cluster/automobiles")
     assert str(resolve_term(kg, "安全应急与环保产业")).endswith("/cluster/safety-emergency-environment")
+
+
+@pytest.mark.parametrize(("text", "cls", "local"), [
+    # 附件 1's city and cluster names, the sources' variant names (alt labels), English
+    # labels (case and width folded), an IRI and a prefixed name
+    ("云浮", "gd:City", "city/yunfu"),
+    ("  yunfu ", "gd:City", "city/yunfu"),
+    ("半导体与集成电路", "gd:IndustryCluster", "cluster/semiconductors-ic"),
+    ("汽车产业", "gd:IndustryCluster", "cluster/automobiles"),
+    ("AUTOMOBILES", "gd:IndustryCluster", "cluster/automobiles"),
+    ("city:shenzhen", "gd:City", "city/shenzhen"),
+    ("https://w3id.org/gdkg/id/city/guangzhou", "gd:City", "city/guangzhou"),
+])
+def test_names_resolve_alike_on_oxigraph_and_on_rdflibs_store(built, text, cls, local):
+    # On Oxigraph a name is looked up among the names of its class only; rdflib's store
+    # indexes every name of the graph: the same entity either way, and on Oxigraph the
+    # whole index is never built for a name that resolves
+    from gdkg.query import Param, resolve_term
+    from gdkg.store import KnowledgeGraph
+
+    spec = Param("p", takes=cls)
+    on_oxigraph = KnowledgeGraph.open(built.project, build_if_stale=False, store="oxigraph")
+    in_memory = KnowledgeGraph.open(built.project, build_if_stale=False, store="memory")
+    indexed = getattr(on_oxigraph, "_label_index", None) is not None  # (a graph shared by tests)
+    found = resolve_term(on_oxigraph, text, spec)
+    assert str(found).endswith("/id/" + local)
+    assert resolve_term(in_memory, text, spec) == found
+    assert indexed or getattr(on_oxigraph, "_label_index", None) is None
+
+
+def test_a_name_of_another_class_is_still_an_error_with_close_matches(kg):
+    from gdkg.query import Param, QueryError, resolve_term
+
+    # 汽车 names a cluster, not a city: the quick lookup finds nothing, the full one explains
+    with pytest.raises(QueryError, match="names no"):
+        resolve_term(kg, "汽车", Param("city", takes="gd:City"))

@@ -210,6 +210,9 @@ def ranked(index: LabelIndex, text: str, cls: str | None = None, limit: int = 20
 
 def resolve_class(kg, text: str) -> str:
     """A class given as IRI, prefixed name or label (城市, City) → its IRI."""
+    quick = _quick_resolve(kg, text, "http://www.w3.org/2002/07/owl#Class")
+    if quick is not None:
+        return str(quick)
     index = LabelIndex.of(kg)
     iri = expand(text)
     classes = index.pool("http://www.w3.org/2002/07/owl#Class")
@@ -221,8 +224,57 @@ def resolve_class(kg, text: str) -> str:
     return str(resolve_entity(kg, text, "http://www.w3.org/2002/07/owl#Class", what="class"))
 
 
-def resolve_entity(kg, text: str, cls: str | None = None, what: str = "entity") -> URIRef:
-    """The one entity (of ``cls``) named by ``text``: an IRI, a prefixed name or a label."""
+_NAMES_OF_CLASS = """
+SELECT ?s ?l WHERE {
+  ?s a {class} .
+  VALUES ?p { rdfs:label skos:altLabel skos:prefLabel }
+  ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l))
+}"""
+_NAMED_OF_CLASS = """
+ASK {
+  {s} a {class} .
+  VALUES ?p { rdfs:label skos:altLabel skos:prefLabel }
+  {s} ?p ?l . FILTER(isLiteral(?l))
+}"""
+
+
+def _quick_resolve(kg, text: str, cls: str) -> URIRef | None:
+    """The entity of ``cls`` named by ``text`` when exactly one is, read from Oxigraph's
+    indexes (the names of that class only) instead of indexing every name of the graph
+    (~8 s at a million triples); None when the answer needs the whole index (no store, no
+    match, several): :func:`resolve_entity` then reports as before. Same answer as the
+    index: its pool is the named instances of ``cls``, its match the normalised name."""
+    store = getattr(kg, "_store", None)
+    if store is None or getattr(kg, "_label_index", None) is not None:
+        return None
+    import pyoxigraph
+
+    from .namespaces import PREFIXES
+
+    iri = expand(text)
+    try:  # (NamedNode checks the IRIs: their text is then safe in the query)
+        cls_term = str(pyoxigraph.NamedNode(cls))
+        if iri is not None:
+            ask = _NAMED_OF_CLASS.replace("{s}", str(pyoxigraph.NamedNode(str(iri))))
+            return iri if bool(store.query(ask.replace("{class}", cls_term), prefixes=PREFIXES)) else None
+        wanted = normalise(text)
+        exact = {row["s"].value for row in store.query(
+            _NAMES_OF_CLASS.replace("{class}", cls_term), prefixes=PREFIXES)
+            if normalise(row["l"].value) == wanted}
+    except (ValueError, SyntaxError, RuntimeError):  # not an IRI Oxigraph takes: the full path explains
+        return None
+    return URIRef(next(iter(exact))) if len(exact) == 1 else None
+
+
+def resolve_entity(kg, text: str, cls: str | None = None, what="entity") -> URIRef:
+    """The one entity (of ``cls``) named by ``text``: an IRI, a prefixed name or a label.
+    ``what``: the kind named in an error (or a callable giving it, called only then)."""
+    if cls is not None:
+        quick = _quick_resolve(kg, text, cls)
+        if quick is not None:
+            return quick
+    if callable(what):
+        what = what()
     index = LabelIndex.of(kg)
     iri = expand(text)
     pool = index.pool(cls)

@@ -213,7 +213,7 @@ def resolve_term(kg: KnowledgeGraph, value: str, spec: Param | None = None) -> N
         if takes == "class":
             return URIRef(resolve_class(kg, value))
         cls = None if takes == "entity" else str(expand(takes) or takes)
-        return resolve_entity(kg, value, cls, what=_what(kg, cls))
+        return resolve_entity(kg, value, cls, what=lambda: _what(kg, cls))
     except (NameNotFound, AmbiguousName) as exc:
         raise QueryError(fmt("parameter {name}: {problem}", "参数 {name}：{problem}", name=spec.name,
                              problem=exc)) from None
