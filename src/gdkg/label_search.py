@@ -16,6 +16,7 @@ The labels come from the graph with one SPARQL query and are kept per graph.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 
 from rdflib import URIRef
@@ -224,18 +225,9 @@ def resolve_class(kg, text: str) -> str:
     return str(resolve_entity(kg, text, "http://www.w3.org/2002/07/owl#Class", what="class"))
 
 
-_NAMES_OF_CLASS = """
-SELECT ?s ?l WHERE {
-  ?s a {class} .
-  VALUES ?p { rdfs:label skos:altLabel skos:prefLabel }
-  ?s ?p ?l . FILTER(isIRI(?s) && isLiteral(?l))
-}"""
-_NAMED_OF_CLASS = """
-ASK {
-  {s} a {class} .
-  VALUES ?p { rdfs:label skos:altLabel skos:prefLabel }
-  {s} ?p ?l . FILTER(isLiteral(?l))
-}"""
+_NAME_PREDICATES = ("http://www.w3.org/2000/01/rdf-schema#label",
+                    "http://www.w3.org/2004/02/skos/core#altLabel",
+                    "http://www.w3.org/2004/02/skos/core#prefLabel")
 
 
 def _quick_resolve(kg, text: str, cls: str) -> URIRef | None:
@@ -249,19 +241,27 @@ def _quick_resolve(kg, text: str, cls: str) -> URIRef | None:
         return None
     import pyoxigraph
 
-    from .namespaces import PREFIXES
-
     iri = expand(text)
-    try:  # (NamedNode checks the IRIs: their text is then safe in the query)
-        cls_term = str(pyoxigraph.NamedNode(cls))
+    names = [pyoxigraph.NamedNode(p) for p in _NAME_PREDICATES]
+    type_of = pyoxigraph.NamedNode("http://www.w3.org/1999/02/22-rdf-syntax-ns#type")
+
+    def named(subject) -> Iterator[str]:
+        for predicate in names:
+            for quad in store.quads_for_pattern(subject, predicate, None):
+                if isinstance(quad.object, pyoxigraph.Literal):
+                    yield quad.object.value
+
+    try:  # each instance of the class, then its names: index lookups, no scan of all names
+        cls_node = pyoxigraph.NamedNode(cls)
         if iri is not None:
-            ask = _NAMED_OF_CLASS.replace("{s}", str(pyoxigraph.NamedNode(str(iri))))
-            return iri if bool(store.query(ask.replace("{class}", cls_term), prefixes=PREFIXES)) else None
+            subject = pyoxigraph.NamedNode(str(iri))
+            typed = next(iter(store.quads_for_pattern(subject, type_of, cls_node)), None)
+            return iri if typed is not None and next(named(subject), None) is not None else None
         wanted = normalise(text)
-        exact = {row["s"].value for row in store.query(
-            _NAMES_OF_CLASS.replace("{class}", cls_term), prefixes=PREFIXES)
-            if normalise(row["l"].value) == wanted}
-    except (ValueError, SyntaxError, RuntimeError):  # not an IRI Oxigraph takes: the full path explains
+        exact = {quad.subject.value for quad in store.quads_for_pattern(None, type_of, cls_node)
+                 if isinstance(quad.subject, pyoxigraph.NamedNode)
+                 and any(normalise(name) == wanted for name in named(quad.subject))}
+    except (ValueError, SyntaxError):  # not an IRI Oxigraph takes: the full path explains
         return None
     return URIRef(next(iter(exact))) if len(exact) == 1 else None
 
