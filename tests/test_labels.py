@@ -61,6 +61,9 @@ def test_name_variants_resolve_to_one_cluster(kg):
     ("AUTOMOBILES", "gd:IndustryCluster", "cluster/automobiles"),
     ("city:shenzhen", "gd:City", "city/shenzhen"),
     ("https://w3id.org/gdkg/id/city/guangzhou", "gd:City", "city/guangzhou"),
+    # parameters of any entity (subfield-chain, source-statements): IRIs the graph has
+    ("sf:green-petrochemicals-1", "entity", "subfield/green-petrochemicals-1"),
+    ("fyp:box-2-item-1", "entity", "source/mfg-plan-14th-fyp/box-2-item-1"),
 ])
 def test_names_resolve_alike_on_oxigraph_and_on_rdflibs_store(built, text, cls, local):
     # On Oxigraph a name is looked up among the names of its class only; rdflib's store
@@ -85,3 +88,6 @@ def test_a_name_of_another_class_is_still_an_error_with_close_matches(kg):
     # 汽车 names a cluster, not a city: the quick lookup finds nothing, the full one explains
     with pytest.raises(QueryError, match="names no"):
         resolve_term(kg, "汽车", Param("city", takes="gd:City"))
+    # an IRI the graph does not have is an error too, for a parameter of any entity
+    with pytest.raises(QueryError, match="green-petrochemicals"):
+        resolve_term(kg, "sf:green-petrochemicals-99", Param("subfield"))

@@ -230,8 +230,9 @@ _NAME_PREDICATES = ("http://www.w3.org/2000/01/rdf-schema#label",
                     "http://www.w3.org/2004/02/skos/core#prefLabel")
 
 
-def _quick_resolve(kg, text: str, cls: str) -> URIRef | None:
-    """The entity of ``cls`` named by ``text`` when exactly one is, read from Oxigraph's
+def _quick_resolve(kg, text: str, cls: str | None) -> URIRef | None:
+    """The entity of ``cls`` named by ``text`` when exactly one is (with no ``cls``: an IRI
+    or prefixed name of an entity the graph has), read from Oxigraph's
     indexes (the names of that class only) instead of indexing every name of the graph
     (~8 s at a million triples); None when the answer needs the whole index (no store, no
     match, several): :func:`resolve_entity` then reports as before. Same answer as the
@@ -252,6 +253,13 @@ def _quick_resolve(kg, text: str, cls: str) -> URIRef | None:
                     yield quad.object.value
 
     try:  # each instance of the class, then its names: index lookups, no scan of all names
+        if cls is None:  # any entity: an IRI that has a type or a name (LabelIndex.exists)
+            if iri is None:
+                return None
+            subject = pyoxigraph.NamedNode(str(iri))
+            typed = any(isinstance(q.object, pyoxigraph.NamedNode)
+                        for q in store.quads_for_pattern(subject, type_of, None))
+            return iri if typed or next(named(subject), None) is not None else None
         cls_node = pyoxigraph.NamedNode(cls)
         if iri is not None:
             subject = pyoxigraph.NamedNode(str(iri))
@@ -269,10 +277,9 @@ def _quick_resolve(kg, text: str, cls: str) -> URIRef | None:
 def resolve_entity(kg, text: str, cls: str | None = None, what="entity") -> URIRef:
     """The one entity (of ``cls``) named by ``text``: an IRI, a prefixed name or a label.
     ``what``: the kind named in an error (or a callable giving it, called only then)."""
-    if cls is not None:
-        quick = _quick_resolve(kg, text, cls)
-        if quick is not None:
-            return quick
+    quick = _quick_resolve(kg, text, cls)
+    if quick is not None:
+        return quick
     if callable(what):
         what = what()
     index = LabelIndex.of(kg)
