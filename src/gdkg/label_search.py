@@ -230,6 +230,24 @@ _NAME_PREDICATES = ("http://www.w3.org/2000/01/rdf-schema#label",
                     "http://www.w3.org/2004/02/skos/core#prefLabel")
 
 
+def store_labels(store, iri: str) -> dict[str, str]:
+    """The IRI's rdfs:label per language (zh, en), the least text of each as
+    :meth:`LabelIndex.of` takes it, read from a pyoxigraph store's index."""
+    import pyoxigraph
+
+    least: dict[str, str] = {}
+    try:
+        subject = pyoxigraph.NamedNode(iri)
+    except ValueError:
+        return least
+    for quad in store.quads_for_pattern(subject, pyoxigraph.NamedNode(_NAME_PREDICATES[0]), None):
+        literal = quad.object
+        lang = getattr(literal, "language", None)
+        if lang in ("zh", "en") and literal.value < least.get(lang, "\U0010ffff"):
+            least[lang] = literal.value
+    return least
+
+
 def _quick_resolve(kg, text: str, cls: str | None) -> URIRef | None:
     """The entity of ``cls`` named by ``text`` when exactly one is (with no ``cls``: an IRI
     or prefixed name of an entity the graph has), read from Oxigraph's

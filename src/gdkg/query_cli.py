@@ -287,9 +287,6 @@ def _print_answer(answer, fmt: str, args, kg) -> None:
         print(f"({language.count(count, 'row', args.lang)})", file=sys.stderr)
 
 
-RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label"
-
-
 class _Shown:
     """IRIs as labels (in the chosen language, else the other, else a prefixed name)."""
 
@@ -307,9 +304,7 @@ class _Shown:
         if store is not None and getattr(kg, "_label_index", None) is None:
             # each IRI's labels read from Oxigraph's index when first shown: indexing every
             # name of the graph first took ~0.8 s at 100 k triples before the first row
-            import pyoxigraph
-
-            self._store, self._label = store, pyoxigraph.NamedNode(str(RDFS_LABEL))
+            self._store = store
             return
         from .label_search import LabelIndex
 
@@ -318,26 +313,14 @@ class _Shown:
         self.labels = {**second, **first}
 
     def _label_of(self, iri: str) -> str | None:
-        """The IRI's rdfs:label in the chosen language, else the other (the least text of
-        each, as LabelIndex takes), from the store."""
+        """The IRI's label in the chosen language, else the other (read from the store)."""
         if iri in self.labels or self._store is None:
             return self.labels.get(iri)
-        import pyoxigraph
+        from .label_search import store_labels
 
-        least: dict = {}
-        try:
-            subject = pyoxigraph.NamedNode(iri)
-        except ValueError:
-            subject = None
-        if subject is not None:
-            for quad in self._store.quads_for_pattern(subject, self._label, None):
-                literal = quad.object
-                lang = getattr(literal, "language", None)
-                if lang in ("zh", "en") and literal.value < least.get(lang, "\U0010ffff"):
-                    least[lang] = literal.value
-        other = "en" if self.lang == "zh" else "zh"
-        found = least.get("zh" if self.lang == "zh" else "en") or least.get(other)
-        self.labels[iri] = found
+        labels = store_labels(self._store, iri)
+        first, second = ("zh", "en") if self.lang == "zh" else ("en", "zh")
+        found = self.labels[iri] = labels.get(first) or labels.get(second)
         return found
 
     def __call__(self, term) -> str:

@@ -342,7 +342,7 @@ class GlobalTargets:
         self.triples: set[Triple] = set()
         self.store = pyoxigraph.Store()
         self.base: dict[object, set] = {}
-        self._from_file_ok = False
+        self._loaded = False
         self._fixed_base: list | None = None
         self._ill_typed: bool | None = None
         self._thread = None
@@ -357,9 +357,9 @@ class GlobalTargets:
         try:
             self.store.bulk_load(path=str(nt_file), format=pyoxigraph.RdfFormat.N_TRIPLES)
             self.base = self._run()
-            self._from_file_ok = True
+            self._loaded = True
         except Exception:  # noqa: BLE001 (unreadable or odd file: attach() fills the store)
-            self._from_file_ok = False
+            self._loaded = False
 
     def attach(self, base: set[Triple]) -> GlobalTargets:
         """The store for ``base`` (waits for the background load; fills the store from
@@ -370,11 +370,11 @@ class GlobalTargets:
             self._thread.join()
             self._thread = None
         self.triples = base
-        if not self._from_file_ok or len(self.store) != len(base):
+        if not self._loaded or len(self.store) != len(base):
             self.store.clear()
             self.store.bulk_extend(pyoxigraph.Quad(_ox(s), _ox(p), _ox(o)) for s, p, o in base)
             self.base = self._run()
-            self._from_file_ok = True
+            self._loaded = True
         return self
 
     def ill_typed(self) -> bool:

@@ -206,7 +206,7 @@ def validate(data: Graph, shapes: Graph, focus_nodes: list[str] | None = None,
         abort_on_first=False,
         inplace=True,  # the data graph is the caller's throw-away copy; no shape rules modify it
     )
-    return ValidationReport(sorted(_results(results_graph, _templates(shapes)), key=_order))
+    return _report(results_graph, shapes)
 
 
 def validate_triples(data: set, shapes: set, engine: str | None = None,
@@ -225,9 +225,9 @@ def validate_triples(data: set, shapes: set, engine: str | None = None,
     if files:
         from ..load import read_text
 
-        texts = (read_text(path, str(path)) for path in files)
+        texts = (read_text(path) for path in files)
     _conforms, results_graph, _text = on_oxigraph(data, shapes_graph, texts)
-    return ValidationReport(sorted(_results(results_graph, _templates(shapes_graph)), key=_order))
+    return _report(results_graph, shapes_graph)
 
 
 def validate_in_store(store, shapes: Graph, originals: Iterable, data_graph, *,
@@ -242,6 +242,11 @@ def validate_in_store(store, shapes: Graph, originals: Iterable, data_graph, *,
 
     _conforms, results_graph, _text = validator_for(shapes).validate_store(
         store, _Terms(originals), data_graph, ill_typed=ill_typed)
+    return _report(results_graph, shapes)
+
+
+def _report(results_graph: Graph, shapes: Graph) -> ValidationReport:
+    """An engine's results graph as a ValidationReport (messages with their languages)."""
     return ValidationReport(sorted(_results(results_graph, _templates(shapes)), key=_order))
 
 
