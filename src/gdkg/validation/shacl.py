@@ -180,6 +180,10 @@ def _linear_report(cls, sg, conforms: bool, results: list):
 def _patch_pyshacl() -> None:
     from pyshacl.validator import Validator
 
+    from ..rdflib_query_cache import cache_sparql_parsing
+
+    cache_sparql_parsing()  # pySHACL sends rdflib the same SPARQL texts on every run
+
     if getattr(Validator.create_validation_report, "__func__", None) is not _linear_report:
         Validator.create_validation_report = classmethod(_linear_report)
 
