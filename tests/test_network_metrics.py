@@ -300,3 +300,32 @@ def test_kg_projection_keeps_one_side_of_inverse_pairs(network_source):
                     "target_type": "SubField"}
     assert not any(key == "gd:subFieldOf" for *_, key in kg.edges(keys=True))
     assert all(isinstance(d["type"], str) and d["label_zh"] for _, d in kg.nodes(data=True))
+
+
+def test_city_bipartite_and_cluster_projections_read_only_their_nodes(built, kg):
+    # `gdkg export --graph city` on a graph of many enterprises must not read every entity:
+    # those projections ask network-nodes for cities, zones and clusters alone, and must come
+    # out exactly as when built from the table of every typed entity
+    from gdkg.network import NetworkSource
+
+    lean, whole = NetworkSource(kg, built.project), NetworkSource(kg, built.project)
+    whole.nodes()
+    for kind in ("city", "bipartite", "cluster"):
+        a, b = projection(kind, source=lean), projection(kind, source=whole)
+        assert list(a.nodes(data=True)) == list(b.nodes(data=True))
+        assert list(a.edges(data=True)) == list(b.edges(data=True))
+    assert lean._nodes is None, "the table of every entity was read"
+    # 广州 (city:guangzhou) lies in 珠三角核心区 (places.ttl, from fyp:ch4-s4): a zone label on a
+    # city node needs the zone among the nodes read
+    city = projection("city", source=lean)
+    assert (city.nodes["city:guangzhou"]["zone"], city.nodes["city:guangzhou"]["zone_zh"]) == \
+        ("place:prd-core", "珠三角核心区")
+
+
+def test_nodes_query_takes_a_class(built, kg):
+    # `gdkg query network-nodes --param type=gd:City`: the 21 prefecture cities of 附件 1
+    from gdkg.query import get_query, run
+
+    rows = run(kg, get_query(built.project, "network-nodes"), {"type": "gd:City"}).rows
+    assert len({str(r["node"]) for r in rows}) == 21
+    assert {str(r["type"]) for r in rows} == {"https://w3id.org/gdkg/ontology#City"}

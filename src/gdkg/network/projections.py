@@ -40,6 +40,7 @@ import networkx as nx
 from rdflib import Literal, URIRef
 
 from ..language import Text, fmt
+from ..names import expand
 from ..namespaces import PREFIXES
 from ..project import Project
 from ..query import get_query
@@ -100,8 +101,9 @@ class NetworkSource:
 
     kg: KnowledgeGraph
     project: Project
-    _rows: dict[str, list[dict]] = field(default_factory=dict)
+    _rows: dict[object, list[dict]] = field(default_factory=dict)
     _nodes: dict[str, dict] | None = None
+    _some_nodes: dict[tuple, dict[str, dict]] = field(default_factory=dict)
     #: results computed from these rows (e.g. the report's numbers), kept for reuse
     cache: dict[str, object] = field(default_factory=dict)
 
@@ -110,44 +112,63 @@ class NetworkSource:
         project = project or Project.find()
         return cls(kg or KnowledgeGraph.open(project), project)
 
-    def rows(self, name: str) -> list[dict]:
-        if name not in self._rows:
+    def rows(self, name: str, bindings: dict | None = None) -> list[dict]:
+        key = name if not bindings else (name, tuple(sorted(bindings.items())))
+        if key not in self._rows:
             text = get_query(self.project, f"network-{name}").text
-            self._rows[name] = [{k: _value(v) for k, v in row.items()}
-                                for row in self.kg.query(text).rows]
-        return self._rows[name]
+            self._rows[key] = [{k: _value(v) for k, v in row.items()}
+                               for row in self.kg.query(text, bindings).rows]
+        return self._rows[key]
 
-    def nodes(self) -> dict[str, dict]:
-        """CURIE → attributes of every typed entity (most specific gd: class as ``type``)."""
-        if self._nodes is None:
-            table: dict[str, dict] = {}
-            for row in self.rows("nodes"):
-                node = row["node"]
-                if node in table:  # two most specific classes: keep the first in sort order
-                    continue
-                attrs = {"type": row["type"].removeprefix("gd:"),
-                         "label_zh": row["labelZh"] or row["labelEn"] or node,
-                         "label_en": row["labelEn"] or row["labelZh"] or node}
-                for key, name in (("zone", "zone"), ("admin_code", "adminCode"), ("lat", "lat"),
-                                  ("lon", "lon"), ("order", "order"), ("cluster", "cluster")):
-                    if row[name] is not None:
-                        attrs[key] = row[name]
-                if "admin_code" in attrs:
-                    attrs["admin_code"] = str(attrs["admin_code"])
-                if attrs["type"].endswith("IndustryCluster"):
-                    attrs["category"] = "pillar" if attrs["type"].startswith("Pillar") else "emerging"
-                table[node] = attrs
-            for attrs in table.values():  # zone labels, for reports and Gephi partitions
-                if "zone" in attrs and attrs["zone"] in table:
-                    attrs["zone_zh"] = table[attrs["zone"]]["label_zh"]
-                    attrs["zone_en"] = table[attrs["zone"]]["label_en"]
-            self._nodes = table
-        return self._nodes
+    def nodes(self, only: tuple[str, ...] | None = None) -> dict[str, dict]:
+        """CURIE → attributes of every typed entity (most specific gd: class as ``type``), or of
+        those whose most specific class is one of ``only`` (CURIEs of classes): a projection of
+        cities or clusters need not read every enterprise of a large graph."""
+        if only is None or self._nodes is not None:
+            if self._nodes is None:
+                self._nodes = _node_table(self.rows("nodes"))
+            if only is None:
+                return self._nodes
+            wanted = {name.removeprefix("gd:") for name in only}
+            return {n: a for n, a in self._nodes.items() if a["type"] in wanted}
+        key = tuple(sorted(only))
+        if key not in self._some_nodes:
+            rows = [row for name in key for row in self.rows("nodes", {"type": expand(name)})]
+            # as in the whole table: a node of two most specific classes keeps the first
+            self._some_nodes[key] = _node_table(sorted(rows, key=lambda r: (r["node"], r["type"])))
+        return self._some_nodes[key]
 
-    def add_nodes(self, graph: nx.Graph, nodes) -> None:
-        table = self.nodes()
+    def add_nodes(self, graph: nx.Graph, nodes, table: dict[str, dict] | None = None) -> None:
+        """Add ``nodes`` with their attributes from ``table`` (default: every typed entity)."""
+        table = self.nodes() if table is None else table
         for node in sorted(set(nodes), key=_node_order(table)):
             graph.add_node(node, **table.get(node, {"type": "Thing", "label_zh": node, "label_en": node}))
+
+
+def _node_table(rows: list[dict]) -> dict[str, dict]:
+    """Node attributes from rows of ``network-nodes`` (in its order)."""
+    table: dict[str, dict] = {}
+    for row in rows:
+        node = row["node"]
+        if node in table:  # two most specific classes: keep the first in sort order
+            continue
+        attrs = {"type": row["type"].removeprefix("gd:"),
+                 "label_zh": row["labelZh"] or row["labelEn"] or node,
+                 "label_en": row["labelEn"] or row["labelZh"] or node}
+        for key, name in (("zone", "zone"), ("admin_code", "adminCode"), ("lat", "lat"),
+                          ("lon", "lon"), ("order", "order"), ("cluster", "cluster")):
+            if row[name] is not None:
+                attrs[key] = row[name]
+        if "admin_code" in attrs:
+            attrs["admin_code"] = str(attrs["admin_code"])
+        if attrs["type"].endswith("IndustryCluster"):
+            attrs["category"] = "pillar" if attrs["type"].startswith("Pillar") else "emerging"
+        table[node] = attrs
+    for attrs in table.values():  # zone labels, for reports and Gephi partitions
+        if "zone" in attrs and attrs["zone"] in table:
+            attrs["zone_zh"] = table[attrs["zone"]]["label_zh"]
+            attrs["zone_en"] = table[attrs["zone"]]["label_en"]
+    return table
 
 
 def _node_order(table):
@@ -167,8 +188,13 @@ def projection(kind: str, project: Project | None = None, *, kg: KnowledgeGraph 
     return graph
 
 
-def _cities_and_clusters(source: NetworkSource) -> tuple[list[str], list[str]]:
-    table = source.nodes()
+#: the classes whose nodes the city, bipartite and cluster projections show (zones: for the
+#: zone labels of cities)
+_PLACE_CLASSES = ("gd:City", "gd:Zone")
+_CLUSTER_CLASSES = ("gd:PillarIndustryCluster", "gd:EmergingIndustryCluster")
+
+
+def _cities_and_clusters(table: dict[str, dict]) -> tuple[list[str], list[str]]:
     cities = [n for n, a in table.items() if a["type"] == "City"]
     clusters = [n for n, a in table.items() if "category" in a]
     return cities, clusters
@@ -176,9 +202,10 @@ def _cities_and_clusters(source: NetworkSource) -> tuple[list[str], list[str]]:
 
 def _bipartite(source: NetworkSource) -> nx.MultiGraph:
     graph = nx.MultiGraph()
-    cities, clusters = _cities_and_clusters(source)
-    source.add_nodes(graph, cities)
-    source.add_nodes(graph, clusters)
+    table = source.nodes(_PLACE_CLASSES + _CLUSTER_CLASSES)
+    cities, clusters = _cities_and_clusters(table)
+    source.add_nodes(graph, cities, table)
+    source.add_nodes(graph, clusters, table)
     for node in graph:
         graph.nodes[node]["bipartite"] = 1 if "category" in graph.nodes[node] else 0
     subfields: dict[tuple[str, str], list[str]] = defaultdict(list)
@@ -196,8 +223,9 @@ def _bipartite(source: NetworkSource) -> nx.MultiGraph:
 
 def _city(source: NetworkSource) -> nx.Graph:
     graph = nx.Graph()
-    cities, _ = _cities_and_clusters(source)
-    source.add_nodes(graph, cities)
+    table = source.nodes(_PLACE_CLASSES)
+    cities, _ = _cities_and_clusters(table)
+    source.add_nodes(graph, cities, table)
     for row in source.rows("city"):
         a, b = row["a"], row["b"]
         if not graph.has_edge(a, b):
@@ -224,8 +252,9 @@ def cosine(u: dict[str, float], v: dict[str, float]) -> float:
 
 def _cluster(source: NetworkSource) -> nx.Graph:
     graph = nx.Graph()
-    _, clusters = _cities_and_clusters(source)
-    source.add_nodes(graph, clusters)
+    table = source.nodes(_CLUSTER_CLASSES)
+    _, clusters = _cities_and_clusters(table)
+    source.add_nodes(graph, clusters, table)
     vectors: dict[str, dict[str, float]] = defaultdict(dict)
     pairs: dict[tuple[str, str], dict[str, set]] = defaultdict(lambda: defaultdict(set))
     for row in source.rows("cluster"):
