@@ -51,6 +51,14 @@ def test_name_variants_resolve_to_one_cluster(kg):
     assert str(resolve_term(kg, "安全应急与环保产业")).endswith("/cluster/safety-emergency-environment")
 
 
+@pytest.fixture(scope="module")
+def memory_kg(built):
+    """rdflib's store of the test build, loaded once: each case only reads it."""
+    from gdkg.store import KnowledgeGraph
+
+    return KnowledgeGraph.open(built.project, build_if_stale=False, store="memory")
+
+
 @pytest.mark.parametrize(("text", "cls", "local"), [
     # 附件 1's city and cluster names, the sources' variant names (alt labels), English
     # labels (case and width folded), an IRI and a prefixed name
@@ -65,7 +73,7 @@ def test_name_variants_resolve_to_one_cluster(kg):
     ("sf:green-petrochemicals-1", "entity", "subfield/green-petrochemicals-1"),
     ("fyp:box-2-item-1", "entity", "source/mfg-plan-14th-fyp/box-2-item-1"),
 ])
-def test_names_resolve_alike_on_oxigraph_and_on_rdflibs_store(built, text, cls, local):
+def test_names_resolve_alike_on_oxigraph_and_on_rdflibs_store(built, memory_kg, text, cls, local):
     # On Oxigraph a name is looked up among the names of its class only; rdflib's store
     # indexes every name of the graph: the same entity either way, and on Oxigraph the
     # whole index is never built for a name that resolves
@@ -74,11 +82,10 @@ def test_names_resolve_alike_on_oxigraph_and_on_rdflibs_store(built, text, cls, 
 
     spec = Param("p", takes=cls)
     on_oxigraph = KnowledgeGraph.open(built.project, build_if_stale=False, store="oxigraph")
-    in_memory = KnowledgeGraph.open(built.project, build_if_stale=False, store="memory")
     indexed = getattr(on_oxigraph, "_label_index", None) is not None  # (a graph shared by tests)
     found = resolve_term(on_oxigraph, text, spec)
     assert str(found).endswith("/id/" + local)
-    assert resolve_term(in_memory, text, spec) == found
+    assert resolve_term(memory_kg, text, spec) == found
     assert indexed or getattr(on_oxigraph, "_label_index", None) is None
 
 
