@@ -134,7 +134,8 @@ class NetworkSource:
         key = tuple(sorted(only))
         if key not in self._some_nodes:
             rows = [row for name in key for row in self.rows("nodes", {"type": expand(name)})]
-            # as in the whole table: a node of two most specific classes keeps the first
+            # as in the whole table: a node of two most specific classes keeps the first (of
+            # those asked for: one outside ``only`` does not hide it here)
             self._some_nodes[key] = _node_table(sorted(rows, key=lambda r: (r["node"], r["type"])))
         return self._some_nodes[key]
 
