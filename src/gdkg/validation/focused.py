@@ -395,10 +395,12 @@ class GlobalTargets:
         """Every row of the fixed shapes' constraint queries ($this bound to their target)."""
         import pyoxigraph
 
+        from .sparql_shacl import _bound_query
+
         this = pyoxigraph.Variable("this")
         answers = []
         for target, query in self.plan.fixed_queries or ():
-            rows = self.store.query(query, substitutions={this: pyoxigraph.NamedNode(str(target))})
+            rows = _bound_query(self.store, query, {}, this, pyoxigraph.NamedNode(str(target)))
             variables = rows.variables
             answers.append(sorted(tuple(str(row[v]) if row[v] is not None else "" for v in variables)
                                   for row in rows))
