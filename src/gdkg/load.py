@@ -409,10 +409,10 @@ def normalise_triples(triples: Iterable[Triple]) -> Iterator[Triple]:
         yield _normalise(triple)
 
 
-def parse_file(path: Path, shown: str | None = None) -> list[Triple]:
-    """Read and parse one Turtle file."""
+def parse_file(path: Path, shown: str | None = None, terms: Terms | None = None) -> list[Triple]:
+    """Read and parse one Turtle file (``terms``: see :func:`parse_text`)."""
     shown = shown or str(path)
-    return parse_text(read_text(path, shown), shown)
+    return parse_text(read_text(path, shown), shown, terms)
 
 
 def load_triples(paths: Iterable[Path], shown=str) -> set[Triple]:

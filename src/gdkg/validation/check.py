@@ -24,7 +24,17 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from ..language import Text, fmt
-from ..load import LoadError, Triple, check_syntax, decode_turtle_bytes, parse_file, parse_text, to_graph
+from ..load import (
+    LoadError,
+    Terms,
+    Triple,
+    check_syntax,
+    decode_turtle_bytes,
+    parse_file,
+    parse_text,
+    to_graph,
+    without_cycle_collection,
+)
 from ..manifest import is_fresh
 from ..names import NameIndex
 from ..project import Project
@@ -131,17 +141,19 @@ class Base:
         self.triples: set[Triple] = set()
         self.ontology: set[Triple] = set()
         self.subject_files: dict = {}
-        for path in project.graph_files():
-            if path.resolve() in excluded:
-                continue
-            shown = project.relative(path)
-            triples = parse_file(path, shown)
-            self.triples.update(triples)
-            if path in project.ontology_files():
-                self.ontology.update(triples)
-            else:
-                for s, _, _ in triples:
-                    self.subject_files.setdefault(s, shown)
+        terms = Terms()  # equal terms of all files one object (see load.parse_text)
+        with without_cycle_collection():
+            for path in project.graph_files():
+                if path.resolve() in excluded:
+                    continue
+                shown = project.relative(path)
+                triples = parse_file(path, shown, terms)
+                self.triples.update(triples)
+                if path in project.ontology_files():
+                    self.ontology.update(triples)
+                else:
+                    for s, _, _ in triples:
+                        self.subject_files.setdefault(s, shown)
         self.subjects = {s for s, _, _ in self.triples}
         self.ontology_terms = schema_terms(self.ontology)
         self.subject_names = {str(s): file for s, file in self.subject_files.items()}
@@ -196,7 +208,8 @@ class Base:
 
     def triple_index(self) -> TripleIndex:
         if self._index is None:
-            self._index = TripleIndex(self.triples)
+            with without_cycle_collection():
+                self._index = TripleIndex(self.triples)
         return self._index
 
     def focused_ready(self) -> bool:

@@ -34,7 +34,7 @@ from rdflib.namespace import RDF, RDFS
 
 from ..load import Triple, to_graph
 from ..namespaces import SH
-from .shacl import ValidationReport, _order, validate, validate_in_store
+from .shacl import ValidationReport, _order, validate, validate_in_store, validate_triples
 from .shacl_engine import chosen_engine
 
 Step = tuple[URIRef, bool]  # (predicate, inverse?)
@@ -560,9 +560,9 @@ def validate_focused(plan: ShapePlan, index: TripleIndex, new: set[Triple], onto
     Global shapes check their candidates that are new, affected, or had results in
     ``base_report``; without Oxigraph (``targets`` None) all of them, on ``merged``."""
     focus = affected_nodes(new, index, plan)
-    local_data = to_graph(ontology | neighbourhood(focus, index, plan))
+    local_data = ontology | neighbourhood(focus, index, plan)
     wanted = {str(n) for n in focus}
-    results = [r for r in validate(local_data, _targeting(plan, focus, index, ontology)).results
+    results = [r for r in validate_triples(local_data, _targeting(plan, focus, index, ontology)).results
                if r.focus in wanted]
     in_store = targets is not None and chosen_engine() == "oxigraph"
 

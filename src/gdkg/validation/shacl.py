@@ -213,18 +213,19 @@ def validate(data: Graph, shapes: Graph, focus_nodes: list[str] | None = None,
     return _report(results_graph, shapes)
 
 
-def validate_triples(data: set, shapes: set, engine: str | None = None,
+def validate_triples(data: set, shapes: set | Graph, engine: str | None = None,
                      files: list | None = None) -> ValidationReport:
-    """:func:`validate` of sets of triples; the Oxigraph engine loads them into its store
-    without building an rdflib graph of the data. ``files``: the Turtle files ``data`` was
-    loaded from, which that engine then parses natively (same triples, much faster)."""
+    """:func:`validate` of a set of triples (``shapes``: a set of triples or a Graph); the
+    Oxigraph engine loads them into its store without building an rdflib graph of the data.
+    ``files``: the Turtle files ``data`` was loaded from, which that engine then parses
+    natively (same triples, much faster)."""
     from .shacl_engine import chosen_engine
 
+    shapes_graph = shapes if isinstance(shapes, Graph) else to_graph(shapes)
     if chosen_engine(engine) != "oxigraph":
-        return validate(to_graph(data), to_graph(shapes), engine=engine)
+        return validate(to_graph(data), shapes_graph, engine=engine)
     from .sparql_shacl import validate_triples as on_oxigraph
 
-    shapes_graph = to_graph(shapes)
     texts = None
     if files:
         from ..load import read_text
