@@ -29,6 +29,24 @@ def test_turtle_outputs_parse_back_to_the_same_triples(built):
         assert from_ttl == from_nt
 
 
+def test_text_literals_made_directly_equal_rdflibs_own(project):
+    """load.text_literal skips rdflib's constructor for parsed text: on every text literal of
+    the bundled graph it must give the very term rdflib would (value, hash, n3, language)."""
+    from rdflib import Literal
+
+    from gdkg.load import load_triples, text_literal
+
+    texts = {o for _, _, o in load_triples(project.graph_files())
+             if isinstance(o, Literal) and o.datatype is None}
+    assert len({o.language for o in texts}) >= 3  # zh, en and plain
+    for o in texts:
+        made, own = text_literal(str(o), o.language), Literal(str(o), lang=o.language)
+        assert (made, hash(made), made.n3(), made.language, made.datatype) == \
+            (own, hash(own), own.n3(), own.language, own.datatype)
+        assert made.value == own.value and type(made.value) is type(own.value)
+        assert made.eq(own) and not made.ill_typed
+
+
 def test_two_builds_give_identical_bytes(project, tmp_path):
     first = build(copy_project(project, tmp_path / "a"), force=True).project.build_dir
     second = build(copy_project(project, tmp_path / "b"), force=True).project.build_dir

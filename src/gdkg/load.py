@@ -360,11 +360,24 @@ def rdflib_term(term: object) -> URIRef | BNode | Literal:
     if isinstance(term, pyoxigraph.BlankNode):
         return BNode(term.value)
     if term.language:
-        return Literal(term.value, lang=term.language)
+        return text_literal(term.value, term.language)
     datatype = term.datatype.value
     if datatype == _XSD_STRING:
-        return Literal(term.value)
+        return text_literal(term.value)
     return Literal(term.value, datatype=URIRef(datatype))
+
+
+_new_str = str.__new__
+
+
+def text_literal(text: str, language: str | None = None) -> Literal:
+    """``Literal(text, lang=language)`` for text the parser has checked (a valid language
+    tag, no datatype): the same term, set up directly, about four times faster than
+    rdflib's constructor, which tries to cast the text to a Python value first
+    (a third of the parse at a million triples). tests/test_scale_inputs.py compares the two."""
+    literal = _new_str(Literal, text)
+    literal._language, literal._datatype, literal._value, literal._ill_typed = language, None, text, None
+    return literal
 
 
 
