@@ -19,6 +19,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from . import __version__
+from .forked import Forked
 from .language import Text, fmt, join, note
 from .load import MAX_GRAPH_FILES, LoadError, Triple, load_triples
 from .manifest import (  # noqa: F401 (is_fresh: re-exported)
@@ -117,12 +118,11 @@ def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> B
     instances = count_instances(reasoned)
     with timer.stage("serialise"):
         head = f"# gdkg {__version__} build; input hash {input_hash[:16]}\n"
-        outputs = {
-            "asserted.ttl": turtle(asserted, header=head + "# asserted: ontology + data\n"),
-            "asserted.nt": ntriples(asserted),
-            "inferred.ttl": turtle(inferred, header=head + "# inferred by OWL RL\n"),
-            "inferred.nt": ntriples(inferred),
-        }
+        # the inferred graph's files on another core meanwhile (pure Python: ~17 s at 1M triples)
+        inferred_files = Forked(_serialised, inferred, head + "# inferred by OWL RL\n", "inferred",
+                                what="serialising the inferred triples")
+        outputs = _serialised(asserted, head + "# asserted: ontology + data\n", "asserted")
+        outputs.update(inferred_files.result())
     with timer.stage("validate (SHACL)" + (" — ran alongside" if pending.parallel else "")):
         report = pending.result()
     with timer.stage("write build/"):
@@ -161,6 +161,11 @@ def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> B
         remove_other_stores(out, manifest["store"])
     return BuildResult(project, input_hash, len(asserted), len(inferred), instances, report,
                        timer, reasoner, manifest=manifest)
+
+
+def _serialised(triples: set[Triple], header: str, name: str) -> dict[str, str]:
+    """``name``.ttl and ``name``.nt of ``triples``: sorted Turtle and sorted N-Triples."""
+    return {f"{name}.ttl": turtle(triples, header=header), f"{name}.nt": ntriples(triples)}
 
 
 def count_instances(triples: set[Triple]) -> dict[str, int]:

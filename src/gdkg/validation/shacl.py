@@ -10,8 +10,6 @@ pass for dangling or mistyped references. The ontology is included so
 from __future__ import annotations
 
 import functools
-import multiprocessing
-import os
 import re
 from collections import Counter
 from collections.abc import Iterable
@@ -20,6 +18,7 @@ from dataclasses import dataclass, field
 from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import RDF
 
+from ..forked import Forked
 from ..load import to_graph
 from ..namespaces import SH
 
@@ -81,56 +80,11 @@ class ValidationReport:
         return f"{state} ({parts})"
 
 
-class PendingValidation:
+class PendingValidation(Forked):
     """A validation started by :func:`start_validation`; ``result()`` waits for it."""
 
     def __init__(self, data: set, shapes: set, files: list | None = None):
-        self.parallel = False
-        self._files = files
-        try:
-            context = multiprocessing.get_context("fork")
-        except ValueError:  # no fork on this platform
-            context = None
-        if context is not None and (os.cpu_count() or 1) > 1:
-            receive, send = context.Pipe(duplex=False)
-            self._process = context.Process(target=_validate_in_child,
-                                            args=(data, shapes, send, files),
-                                            daemon=True)
-            self._process.start()
-            send.close()
-            self._receive = receive
-            self.parallel = True
-        else:
-            self._data, self._shapes = data, shapes
-
-    def result(self) -> ValidationReport:
-        if not self.parallel:
-            return validate_triples(self._data, self._shapes, files=self._files)
-        try:
-            outcome = self._receive.recv()
-        except EOFError:
-            raise RuntimeError("SHACL validation process died without a result") from None
-        finally:
-            self._process.join()
-        if isinstance(outcome, BaseException):
-            raise outcome
-        return outcome
-
-    def cancel(self) -> None:
-        """Stop a validation whose result is no longer wanted."""
-        if self.parallel:
-            self._process.terminate()
-            self._process.join()
-            self._receive.close()
-
-
-def _validate_in_child(data: set, shapes: set, send, files: list | None = None) -> None:
-    try:
-        send.send(validate_triples(data, shapes, files=files))
-    except BaseException as exc:  # report, don't hang the parent
-        send.send(RuntimeError(f"SHACL validation failed: {exc}"))
-    finally:
-        send.close()
+        super().__init__(validate_triples, data, shapes, None, files, what="SHACL validation")
 
 
 def start_validation(data: set, shapes: set, files: list | None = None) -> PendingValidation:
