@@ -171,9 +171,9 @@ def _serialised(triples: set[Triple], header: str, name: str) -> dict[str, str]:
 def count_instances(triples: set[Triple]) -> dict[str, int]:
     """Instances per gd: class (subclass instances counted in their superclasses too)."""
     counts: Counter[str] = Counter()
-    prefix = str(GD)
+    prefix, rdf_type = str(GD), frozenset({RDF.type})  # (membership: no rdflib __eq__ per triple)
     for _, p, o in triples:
-        if p == RDF.type and isinstance(o, URIRef) and str(o).startswith(prefix):
+        if p in rdf_type and isinstance(o, URIRef) and str.startswith(o, prefix):
             counts["gd:" + str(o)[len(prefix):]] += 1
     return dict(sorted(counts.items()))
 
