@@ -219,9 +219,10 @@ class TripleIndex:
 
     def step(self, node, step: Step, backwards: bool = False) -> Iterable:
         predicate, inverse = step
+        same = str.__eq__  # (predicates are IRIs; see neighbourhood)
         if inverse != backwards:  # follow the triple from object to subject
-            return (s for s, p in self.into.get(node, ()) if p == predicate)
-        return (o for p, o in self.out.get(node, ()) if p == predicate)
+            return (s for s, p in self.into.get(node, ()) if same(p, predicate))
+        return (o for p, o in self.out.get(node, ()) if same(p, predicate))
 
 
 class IndexGraph:
@@ -298,9 +299,11 @@ def neighbourhood(focus: set, index: TripleIndex, plan: ShapePlan) -> set[Triple
     triples: set[Triple] = set()
 
     rdf_type = RDF.type
+    same = str.__eq__  # predicates are IRIs: str's C equality, not rdflib's Python __eq__ (millions
+    # of comparisons through a city's incoming links at a million triples)
 
     def types(node) -> None:
-        triples.update((node, p, o) for p, o in index.out.get(node, ()) if p == rdf_type)
+        triples.update((node, p, o) for p, o in index.out.get(node, ()) if same(p, rdf_type))
 
     for node in focus:
         triples.update((node, p, o) for p, o in index.out.get(node, ()))
@@ -312,12 +315,12 @@ def neighbourhood(focus: set, index: TripleIndex, plan: ShapePlan) -> set[Triple
                 for n in frontier:
                     if inverse:
                         for s, p in index.into.get(n, ()):
-                            if p == predicate:
+                            if same(p, predicate):
                                 triples.add((s, p, n))
                                 following.add(s)
                     else:
                         for p, o in index.out.get(n, ()):
-                            if p == predicate:
+                            if same(p, predicate):
                                 triples.add((n, p, o))
                                 following.add(o)
                 frontier = following
