@@ -50,9 +50,6 @@ VIRTUOSO_DIFFERS: dict[str, str] = {
     "zone-clusters-without-core": "Virtuoso 7.2 gives 1 row (smart-home-appliances, bestStars 2) where "
                                   "the SPARQL semantics give 6: a {BIND(0)} UNION {…} default joined "
                                   "with MINUS over a sub-select",
-    "cluster-coverage": "Virtuoso 7.2 counts the chain links of a cluster wrongly (7 for most clusters): "
-                        "COUNT(DISTINCT ?link) over a (a|b|c|d) ?end . ?end (x|y)? ?cluster branch of an "
-                        "OPTIONAL UNION",
     "conflicts-layout-unstarred": "Virtuoso 7.2 gives 102 rows where the SPARQL semantics give 86 "
                                   "(MINUS over sub-selects; cause not isolated)",
     "zone-subfields-without-city": "Virtuoso 7.2's FILTER NOT EXISTS over a UNION joined with a "

@@ -254,21 +254,76 @@ def _graph_form(sparql: str) -> str:
 
 
 def _with_values(sparql: str, bindings: Mapping[str, Node] | None) -> str:
-    """Bind variables with a VALUES block at the start of the WHERE group.
+    """Bind variables with a VALUES block at the start of the WHERE group, and in the
+    query's own parameter slots.
 
-    At the start of the group it constrains the whole pattern before any
-    grouping (a trailing VALUES clause would join after GROUP BY). Each value
-    is written as an N-Triples term (IRIs and literals escaped by rdflib), so
-    it is data: no value can add to or change the query."""
-    if not bindings:
-        return sparql
+    At the start of the group the block constrains the whole pattern before any grouping (a
+    trailing VALUES clause would join after GROUP BY). A slot is a ``VALUES`` block whose one
+    row is all ``UNDEF`` (``VALUES (?city) { (UNDEF) }``): standard SPARQL for "unbound", so
+    the query runs as written anywhere; a query puts one where a bound parameter should narrow
+    the search first, e.g. inside a sub-select, which the block at the start cannot reach.
+    Each slot gets the bound values of its variables; unbound ones are dropped from it (the
+    same meaning as UNDEF), and a slot with none bound disappears. Each value is written as an
+    N-Triples term (IRIs and literals escaped by rdflib), so it is data: no value can add to or
+    change the query."""
+    bindings = dict(bindings or {})
     for name in bindings:
         if not _VARIABLE.match(name):
             raise ValueError(f"not a SPARQL variable name: {name!r}")
+    slots = list(_SLOT.finditer(_code_only(sparql)))
+    if not bindings and not slots:
+        return sparql
+    parts, at = [], 0
+    for slot in slots:
+        names = [word.lstrip("?$") for word in (slot["vars"] or slot["var"]).split()]
+        bound = [name for name in names if name in bindings]
+        filled = ""
+        if bound:
+            filled = (f"VALUES ({' '.join('?' + name for name in bound)}) "
+                      f"{{ ({' '.join(_term_n3(bindings[name]) for name in bound)}) }}")
+        parts += [sparql[at:slot.start()], filled]
+        at = slot.end()
+    sparql = "".join(parts) + sparql[at:]
+    if not bindings:
+        return sparql
     names = " ".join(f"?{name}" for name in bindings)
     values = " ".join(_term_n3(term) for term in bindings.values())
     at = _where_brace(sparql)
     return f"{sparql[:at + 1]}\n  VALUES ({names}) {{ ({values}) }}\n{sparql[at + 1:]}"
+
+
+# A parameter slot: VALUES with one all-UNDEF row, in either syntax (read on _code_only's text).
+_SLOT = re.compile(r"\bVALUES\s*(?:\(\s*(?P<vars>(?:[?$][A-Za-z_][A-Za-z0-9_]*\s*)+)\)\s*\{\s*\(\s*"
+                   r"(?:UNDEF\s*)+\)\s*\}|(?P<var>[?$][A-Za-z_][A-Za-z0-9_]*)\s*\{\s*UNDEF\s*\})",
+                   re.IGNORECASE)
+
+
+def _code_only(sparql: str) -> str:
+    """The query with comments, strings and IRIs blanked out (same length, same offsets),
+    so that a pattern searched in it only matches query syntax."""
+    out = list(sparql)
+    i, n = 0, len(sparql)
+    while i < n:
+        ch = sparql[i]
+        end = i + 1
+        if ch == "#":
+            end = sparql.find("\n", i)
+            end = n if end < 0 else end
+        elif ch in "\"'":
+            quote = sparql[i:i + 3] if sparql[i:i + 3] in ('"""', "'''") else ch
+            end = i + len(quote)
+            while end < n and not sparql.startswith(quote, end):
+                end += 2 if sparql[end] == "\\" else 1
+            end = min(n, end + len(quote))
+        elif ch == "<" and (iri := _IRI.match(sparql, i)):
+            end = iri.end()
+        if end > i + 1:
+            out[i:end] = " " * (end - i)
+        i = end
+    return "".join(out)
+
+
+_IRI = re.compile(r"<[^\s<>\"{}|^`]*>")
 
 
 def _where_brace(sparql: str) -> int:
