@@ -4,6 +4,7 @@
     python bench/run.py --sizes 100000 --runs 1       # one size, quick
     python bench/run.py --plain-bound 0               # skip the plain rdflib+owlrl+pySHACL path
     python bench/run.py --shacl skip                  # time the build without whole-graph SHACL
+    python bench/run.py --project DIR --stores oxigraph  # only the queries, on a built project
 
 For each size a private copy of the project gets that many synthetic triples
 (bench/generate.py) beside the bundled data, and then, each in a fresh process:
@@ -194,6 +195,55 @@ def _example_command(project_root: Path) -> list[str]:
     return ["stats"]
 
 
+def bench_queries(work: Path, runs: int, stores: list[str], query_bound: float) -> dict:
+    """A later command's first answer and every named query on each store, on the built
+    project ``work``."""
+    command = [_gdkg(), *_example_command(work)]
+    result: dict = {"first answer": statistics.median(first_answer(*command, cwd=work) for _ in range(runs)),
+                    "queries": {}}
+    for store in stores:
+        done = subprocess.run([sys.executable, "-c", _QUERIES, str(work), str(runs), store,
+                               str(query_bound)], cwd=work,
+                              capture_output=True, text=True, check=False)
+        result["queries"][store] = json.loads(done.stdout) if done.returncode == 0 else {
+            "error": done.stderr[-500:]}
+    print(f"  first answer {result['first answer']:.2f} s; queries on {', '.join(stores)}", flush=True)
+    return result
+
+
+def bench_project(work: Path, runs: int, stores: list[str], query_bound: float) -> dict:
+    """First answer, named queries and `export --graph city` on an already built project."""
+    manifest = json.loads((work / "build/manifest.json").read_text(encoding="utf-8"))
+    result: dict = {"project": str(work), "asserted": manifest["asserted"], "inferred": manifest["inferred"]}
+    result.update(bench_queries(work, runs, stores, query_bound))
+    with tempfile.TemporaryDirectory() as tmp:
+        export = measured(_gdkg(), "export", "--graph", "city", "--format", "gexf", "-o",
+                          str(Path(tmp) / "city.gexf"), cwd=work)
+    result["export city"] = export["wall"] if export["code"] == 0 else None
+    result["export city (CPU)"] = export["cpu"] if export["code"] == 0 else None
+    return result
+
+
+def query_table(result: dict) -> str:
+    """One row per named query: its median (or "> bound") and rows on each store."""
+    stores = sorted(result["queries"])
+    names = sorted({name for answers in result["queries"].values() for name in answers if name != "error"})
+    lines = ["| named query | " + " | ".join(stores) + " |", "|---|" + "---|" * len(stores)]
+
+    def cell(answer: dict | None) -> str:
+        if not answer:
+            return "–"
+        if "over" in answer:
+            return f"> {answer['over']:g} s"
+        if "error" in answer:
+            return "error"
+        return f"{answer['median']:.2f} s ({answer['rows']} rows)"
+
+    for name in names:
+        lines.append(f"| {name} | " + " | ".join(cell(result["queries"][s].get(name)) for s in stores) + " |")
+    return "\n".join(lines) + "\n"
+
+
 def bench_size(size: int, runs: int, stores: list[str], plain_bound: float, tmp: Path,
                shacl: str = "", query_bound: float = 60) -> dict:
     work = build_bench.copy_project(tmp / f"size-{size}")
@@ -225,16 +275,7 @@ def bench_size(size: int, runs: int, stores: list[str], plain_bound: float, tmp:
     result.update(json.loads(done.stdout))
     print(f"  load {result['load (CPU)']:.1f} s CPU, reason {result['reason (CPU)']:.1f} s CPU", flush=True)
 
-    command = [_gdkg(), *_example_command(work)]
-    result["first answer"] = statistics.median(first_answer(*command, cwd=work) for _ in range(runs))
-    result["queries"] = {}
-    for store in stores:
-        done = subprocess.run([sys.executable, "-c", _QUERIES, str(work), str(runs), store,
-                               str(query_bound)], cwd=work,
-                              capture_output=True, text=True, check=False)
-        result["queries"][store] = json.loads(done.stdout) if done.returncode == 0 else {
-            "error": done.stderr[-500:]}
-    print(f"  first answer {result['first answer']:.2f} s; queries on {', '.join(stores)}", flush=True)
+    result.update(bench_queries(work, runs, stores, query_bound))
 
     new = tmp / f"new-{size}"  # about 1,000 entities (enterprises, projects, platforms, figures …)
     generate.generate(8_000, new, start=10_000_000, prefix="new")
@@ -346,6 +387,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--shacl", default="",
                         help="SHACL engine for the build ($GDKG_SHACL), or 'skip' to leave whole-graph "
                              "SHACL out of the build (default: gdkg's default engine)")
+    parser.add_argument("--project", type=Path, metavar="DIR",
+                        help="only time the first answer, every named query and `export --graph city` "
+                             "on DIR, a project already built with `gdkg build` (your own graph, or a "
+                             "copy with generated data); writes <date>-queries.json and .md")
     args = parser.parse_args(argv)
     sizes = [int(s) for s in args.sizes.split(",") if s]
     stores = [s for s in args.stores.split(",") if s]
@@ -353,6 +398,18 @@ def main(argv: list[str] | None = None) -> int:
     results: dict[str, dict] = {}
     args.out.mkdir(parents=True, exist_ok=True)
     stamp = datetime.date.today().isoformat()
+    if args.project:
+        if not (args.project / "build/manifest.json").is_file():
+            parser.error(f"{args.project} has no build/manifest.json: run `gdkg build` there first")
+        result = bench_project(args.project.resolve(), args.runs, stores, args.query_bound)
+        export = "failed" if result["export city"] is None else f"{result['export city']:.2f} s wall"
+        table = (f"{result['asserted']:,} asserted + {result['inferred']:,} inferred triples; first answer "
+                 f"{result['first answer']:.2f} s; export --graph city {export}\n\n" + query_table(result))
+        text = json.dumps(result, indent=2, ensure_ascii=False) + "\n"
+        (args.out / f"{stamp}-queries.json").write_text(text, encoding="utf-8")
+        (args.out / f"{stamp}-queries.md").write_text(table, encoding="utf-8")
+        print("\n" + table)
+        return 0
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
             results[str(size)] = bench_size(size, args.runs, stores, args.plain_bound, Path(tmp), args.shacl,
