@@ -3,7 +3,8 @@
 The manifest records the size and SHA-256 of every file the build wrote (``files``,
 keyed by the path under build/). A cached build is used only when the input hash
 matches and each file is still a regular file of the recorded size; a command that
-opens a file checks its hash too. Anything else (a truncated or edited file, a
+opens a file checks its hash too (a file's hash is read again whenever its status changed:
+:mod:`gdkg.digest_memo`). Anything else (a truncated or edited file, a
 manifest of the wrong shape, a missing file) makes the next command rebuild, saying
 why; build/ itself as a file or a broken link is reported (:class:`CacheError`).
 Other build/ contents (an on-disk store, say) join by adding their files to ``files``.
@@ -17,6 +18,7 @@ import os
 import stat
 from dataclasses import dataclass
 
+from .digest_memo import DigestMemo
 from .language import Text, fmt, os_reason
 from .project import Project
 from .safe_io import OutputError
@@ -122,6 +124,7 @@ def cache_state(project: Project, input_hash: str | None = None,
         return CacheState(True, ["build/" + why], damaged="missing" not in why)
     problems: list[str] = []
     out = project.build_dir
+    memo = DigestMemo(out)
     for name, record in sorted(manifest["files"].items()):
         path = out / name
         try:
@@ -141,21 +144,14 @@ def cache_state(project: Project, input_hash: str | None = None,
             problems.append(Text(f"build/{name} is {info.st_size} bytes, the manifest says {record['size']}",
                                  f"build/{name} 大小为 {info.st_size} 字节，清单中记录的是 {record['size']}"))
         elif (check_hashes is True or (check_hashes and name in check_hashes)) \
-                and _sha256(path) != record["sha256"]:
+                and memo.sha256(path, name) != record["sha256"]:
             problems.append(Text(f"build/{name} differs from what the build wrote (SHA-256)",
                                  f"build/{name} 与构建时写入的内容不同（SHA-256）"))
     damaged = bool(problems)
-    if manifest["input_hash"] != (input_hash or project.input_hash()):
+    if manifest["input_hash"] != (input_hash or project.input_hash(memo)):
         problems.append(Text("the sources changed since the last build", "自上次构建以来源文件有改动"))
+    memo.save(keep=[*manifest["files"], "input"])
     return CacheState(True, problems, damaged)
-
-
-def _sha256(path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for chunk in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def is_fresh(project: Project, input_hash: str | None = None, *,

@@ -8,8 +8,12 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .language import BilingualError, fmt, os_reason
+
+if TYPE_CHECKING:
+    from .digest_memo import DigestMemo
 
 ONTOLOGY_DIR = "ontology"
 DATA_DIR = "data/ttl"
@@ -113,20 +117,35 @@ class Project:
         """Ontology and data files: everything that goes into the knowledge graph."""
         return self.ontology_files() + self.data_files()
 
-    def input_hash(self) -> str:
+    def input_hash(self, memo: DigestMemo | None = None) -> str:
         """SHA-256 over names and contents of ontology, data and shape files.
 
         Later commands compare it with the hash stored at build time to know
-        whether the cached reasoned graph still describes the sources."""
+        whether the cached reasoned graph still describes the sources. With a
+        ``memo`` the files are read only when one of them changed since it was
+        remembered (see :mod:`gdkg.digest_memo`)."""
         from . import __version__
 
-        digest = hashlib.sha256(__version__.encode())
-        for path in self.graph_files() + self.shape_files():
-            digest.update(str(path.relative_to(self.root)).encode())
-            digest.update(b"\0")
-            digest.update(read_graph_file(path, self))
-            digest.update(b"\0")
-        return digest.hexdigest()
+        files = self.graph_files() + self.shape_files()
+
+        def compute() -> str:
+            digest = hashlib.sha256(__version__.encode())
+            for path in files:
+                digest.update(str(path.relative_to(self.root)).encode())
+                digest.update(b"\0")
+                digest.update(read_graph_file(path, self))
+                digest.update(b"\0")
+            return digest.hexdigest()
+
+        if memo is None:
+            return compute()
+        from .digest_memo import file_status
+
+        try:
+            statuses = [[__version__, str(path.relative_to(self.root)), *file_status(path)] for path in files]
+        except OSError:
+            return compute()  # a file that cannot be read: compute() says which, located
+        return memo.digest("input", statuses, compute)
 
     def relative(self, path: Path) -> str:
         """Path relative to the project root when inside it, for messages."""

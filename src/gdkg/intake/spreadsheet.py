@@ -17,6 +17,7 @@ import io
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from rdflib import Literal, URIRef
 from rdflib.namespace import OWL, RDF, RDFS, XSD
@@ -27,7 +28,10 @@ from ..names import NameIndex, is_cjk, normalise
 from ..namespaces import DCTERMS, GD, PREFIXES, PROV, SKOS
 from ..project import Project
 from ..serialize import turtle
-from ..validation.check import CheckReport, check, load_base, text_input
+
+if TYPE_CHECKING:  # validation is imported where a sheet is checked: `gdkg --help`
+    # and every command's parser read TYPES, and need not wait for it
+    from ..validation.check import CheckReport
 
 SEPARATORS = re.compile(r"\s*[;；]\s*")
 
@@ -215,6 +219,8 @@ def describe(kind: str) -> str:
 def export_rows(project: Project, kind: str) -> str:
     """The graph's entities of this type as CSV rows (names where they resolve back uniquely)."""
     record = TYPES[kind]
+    from ..validation.check import load_base
+
     base = load_base(project)
     graph = to_graph(base.triples)
     index = NameIndex(graph)
@@ -706,6 +712,8 @@ def import_csv(project: Project, kind: str, path: str, *, encoding: str = "utf-8
     text = read_csv(path, encoding, max_mb)
     rows, header = _header(path, text, record)
     notices = formula_cells(path, rows, header)
+    from ..validation.check import load_base
+
     base = load_base(project)
     index = NameIndex(to_graph(base.triples))
     triples, located, errors = convert(rows, header, record, index)
@@ -714,6 +722,8 @@ def import_csv(project: Project, kind: str, path: str, *, encoding: str = "utf-8
     head = (f"# Imported from {Path(path).name} by `gdkg import csv --type {kind}`.\n"
             "# Check it with `gdkg validate`, put it into data/ttl/ with `gdkg add`.\n")
     body = turtle(triples, header=head)
+    from ..validation.check import check, text_input
+
     item = text_input(path, body, locations=located, unit="row", notices=notices)
     report = check(project, [item])
     return ImportResult(body, report, len(located), len(set(triples)))
