@@ -415,7 +415,9 @@ def main(argv: list[str] | None = None) -> int:
             results[str(size)] = bench_size(size, args.runs, stores, args.plain_bound, Path(tmp), args.shacl,
                                             args.query_bound)
             # written after every size: a run stopped at a larger size keeps the smaller ones
-            table = markdown(results)
+            table = markdown(results) + "".join(
+                f"\nNamed queries at {int(size):,} synthetic triples (median of --runs):\n\n"
+                + query_table(result) for size, result in results.items())
             (args.out / f"{stamp}.json").write_text(json.dumps(results, indent=2, ensure_ascii=False) + "\n",
                                                     encoding="utf-8")
             (args.out / f"{stamp}.md").write_text(table, encoding="utf-8")
