@@ -217,11 +217,16 @@ def bench_project(work: Path, runs: int, stores: list[str], query_bound: float) 
     result: dict = {"project": str(work), "asserted": manifest["asserted"], "inferred": manifest["inferred"]}
     result.update(bench_queries(work, runs, stores, query_bound))
     with tempfile.TemporaryDirectory() as tmp:
-        export = measured(_gdkg(), "export", "--graph", "city", "--format", "gexf", "-o",
-                          str(Path(tmp) / "city.gexf"), cwd=work)
-    result["export city"] = export["wall"] if export["code"] == 0 else None
-    result["export city (CPU)"] = export["cpu"] if export["code"] == 0 else None
+        result.update(export_city(work, Path(tmp) / "city.gexf"))
     return result
+
+
+def export_city(work: Path, out: Path) -> dict:
+    """`gdkg export --graph city` on ``work`` (times, or None where it failed; its exit code)."""
+    export = measured(_gdkg(), "export", "--graph", "city", "--format", "gexf", "-o", str(out), cwd=work)
+    ok = export["code"] == 0
+    return {"export city": export["wall"] if ok else None, "export city (CPU)": export["cpu"] if ok else None,
+            "export exit": export["code"]}
 
 
 def query_table(result: dict) -> str:
@@ -284,12 +289,9 @@ def bench_size(size: int, runs: int, stores: list[str], plain_bound: float, tmp:
     result["validate 1,000 entities (CPU)"] = validate["cpu"]
     result["validate exit"] = validate["code"]
 
-    export = measured(_gdkg(), "export", "--graph", "city", "--format", "gexf", "-o",
-                      str(tmp / f"city-{size}.gexf"), cwd=work)
-    result["export city"] = export["wall"] if export["code"] == 0 else None
-    result["export city (CPU)"] = export["cpu"] if export["code"] == 0 else None
+    result.update(export_city(work, tmp / f"city-{size}.gexf"))
     print(f"  validate {validate['wall']:.2f} s (exit {validate['code']}), export city "
-          f"{export['wall']:.2f} s (exit {export['code']})", flush=True)
+          f"{result['export city'] or 0:.2f} s (exit {result['export exit']})", flush=True)
 
     if plain_bound > 0:
         plain = measured(sys.executable, "-c", build_bench.PLAIN, str(work), cwd=work, timeout=plain_bound)

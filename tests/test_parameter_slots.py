@@ -3,8 +3,6 @@ the parameter's value, so it can narrow a sub-select first; they never change th
 
 from __future__ import annotations
 
-import shlex
-
 import pytest
 from rdflib import Literal, URIRef
 
@@ -67,8 +65,8 @@ def test_filled_slots_give_the_answer_of_the_query_as_written(kg, project, name)
     # bound at the top only, against gdkg's filled slots: the same rows in the same order
     query = named_queries(project)[name]
     assert query.examples, f"{name}: a query with slots gives an example to compare on"
-    for example in query.examples:
-        params = _example_params(example)
+    for which in range(len(query.examples)):
+        params = query.example_params(which)
         terms = bindings(kg, query, params)
         as_written = _with_values(_with_values(query.text, {}), terms)  # slots out, then the top
         filled = _with_values(query.text, terms)
@@ -77,8 +75,3 @@ def test_filled_slots_give_the_answer_of_the_query_as_written(kg, project, name)
         assert got.rows, f"{name} {params}: the example gives rows, so this compares something"
         assert [list(r.items()) for r in got.rows] == [list(r.items()) for r in expected.rows]
 
-
-def _example_params(example: str) -> dict[str, str]:
-    words = shlex.split(example)
-    pairs = zip(words, words[1:], strict=False)
-    return dict(value.split("=", 1) for flag, value in pairs if flag == "--param")

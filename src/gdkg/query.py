@@ -133,11 +133,11 @@ class NamedQuery:
     def __post_init__(self):
         self._pending: list[tuple[str, list[str]]] = []
 
-    def example_params(self) -> dict[str, str]:
-        """The parameters of the first ``# example:`` call."""
-        if not self.examples:
+    def example_params(self, which: int = 0) -> dict[str, str]:
+        """The parameters of an ``# example:`` call (the first by default)."""
+        if len(self.examples) <= which:
             return {}
-        words = shlex.split(self.examples[0])
+        words = shlex.split(self.examples[which])
         return dict(w.partition("=")[::2] for prev, w in zip(words, words[1:], strict=False)
                     if prev == "--param")
 

@@ -329,25 +329,13 @@ _IRI = re.compile(r"<[^\s<>\"{}|^`]*>")
 def _where_brace(sparql: str) -> int:
     """Index of the ``{`` that opens the WHERE group, skipping comments, IRIs and
     strings. For SELECT/ASK without the WHERE keyword it is the first ``{``."""
+    code = _code_only(sparql)
     first = None
-    i, n = 0, len(sparql)
-    while i < n:
-        ch = sparql[i]
-        if ch == "#":
-            i = sparql.find("\n", i)
-            i = n if i < 0 else i
-        elif ch in "\"'":
-            quote = sparql[i:i + 3] if sparql[i:i + 3] in ('"""', "'''") else ch
-            i = sparql.find(quote, i + len(quote))
-            i = n if i < 0 else i + len(quote) - 1
-        elif ch == "<" and re.match(r"<[^\s<>\"{}|^`]*>", sparql[i:]):
-            i = sparql.find(">", i)
-        elif ch == "{":
-            if first is None:
-                first = i
-            if re.search(r"\bWHERE\s*$", sparql[:i], re.IGNORECASE):
-                return i
-        i += 1
+    for brace in re.finditer(r"\{", code):
+        if first is None:
+            first = brace.start()
+        if re.search(r"\bWHERE\s*$", code[:brace.start()], re.IGNORECASE):
+            return brace.start()
     if first is None or re.match(r"\s*(PREFIX|BASE|#|[^{])*?\bCONSTRUCT\b", sparql, re.I | re.S):
         raise ValueError("cannot bind parameters: no WHERE clause found in the query")
     return first
