@@ -16,7 +16,6 @@ It has no timestamp unless one is given (``--issued`` or ``$SOURCE_DATE_EPOCH``)
 from __future__ import annotations
 
 import gzip
-import hashlib
 import io
 import json
 import os
@@ -29,6 +28,7 @@ from rdflib import BNode, Literal, URIRef
 from rdflib.namespace import RDF, XSD
 
 from . import __version__
+from .digest_memo import sha256_file
 from .language import BilingualError, fmt, os_reason
 from .load import Triple, load_triples
 from .manifest import is_fresh, read_manifest
@@ -137,7 +137,7 @@ def _write_bundle(project: Project, manifest: dict, out: Path, issued: str | Non
     files = sorted(p for p in out.rglob("*") if p.is_file())
     (out / "void.ttl").write_text(describe(graphs, manifest, files, out, issued), encoding="utf-8")
     files = sorted(p for p in out.rglob("*") if p.is_file())
-    lines = [f"{_sha256(p)}  {p.relative_to(out).as_posix()}\n" for p in files]
+    lines = [f"{sha256_file(p)}  {p.relative_to(out).as_posix()}\n" for p in files]
     (out / CHECKSUMS).write_text("".join(lines), encoding="utf-8")
 
 
@@ -147,10 +147,6 @@ def gzip_bytes(data: bytes) -> bytes:
     with gzip.GzipFile(filename="", mode="wb", fileobj=buffer, mtime=0, compresslevel=9) as handle:
         handle.write(data)
     return buffer.getvalue()
-
-
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
 # ---------------------------------------------------------------- JSON-LD
