@@ -38,8 +38,8 @@ Where the two engines were found to differ (issue 12, item 3), and what gdkg doe
   patterns: a Cartesian product). gdkg binds parameters with a VALUES block at the start of the
   group, which adds such a join, so the slow queries keep their rows in one sub-select and the
   parameter's FILTER outside it, and use OPTIONAL + !BOUND, so each runs in seconds there.
-  One query (network-kg, every typed triple) is still far too slow on rdflib (TOO_SLOW_ON_RDFLIB
-  below); the conflicts queries, rewritten for Oxigraph at 1 M triples, now run there in seconds.
+  The slowest on rdflib is network-kg (every typed triple, ~12 k rows: ~14 s on the bundled
+  graph, per-row FILTER EXISTS); it is compared like every other query, never skipped.
 """
 
 from __future__ import annotations
@@ -54,22 +54,6 @@ from gdkg.network import projection
 from gdkg.network.projections import KINDS, NetworkSource
 from gdkg.query import named_queries, run
 from gdkg.store import KnowledgeGraph
-
-#: Queries (and the projection built on one) that rdflib's engine still takes well over 30 s
-#: for on the bundled graph, so the suite cannot compare them within its time budget: open work
-#: of issue 12, item 3 (Oxigraph answers each in under 2 s). They are listed, never dropped.
-TOO_SLOW_ON_RDFLIB = {
-    "network-kg": "rdflib > 300 s (every triple between typed entities, ~12 k rows)",
-}
-
-
-def _slow(value: str, query: str | None = None):
-    """``value`` as a test parameter, skipped with the reason when ``query`` (default: value) is
-    one of :data:`TOO_SLOW_ON_RDFLIB`."""
-    reason = TOO_SLOW_ON_RDFLIB.get(query or value)
-    marks = [pytest.mark.skip(reason=f"{reason}; open work of issue 12, item 3")] if reason else []
-    return pytest.param(value, marks=marks)
-
 
 #: every named query of the project, so a new query is compared automatically
 NAMED_QUERIES = sorted(path.stem for path in (ROOT / "queries").glob("*.rq"))
@@ -95,7 +79,7 @@ def test_the_build_writes_an_on_disk_store_and_commands_open_it(built, kg):
     assert len(kg) == built.asserted + built.inferred  # opened from disk, not re-parsed
 
 
-@pytest.mark.parametrize("name", [_slow(name) for name in NAMED_QUERIES])
+@pytest.mark.parametrize("name", NAMED_QUERIES)
 def test_named_query_answers_the_same_on_both_stores(built, kg, memory_kg, name):
     assert memory_kg.store == "memory" and memory_kg._graph is not None
     query = named_queries(built.project)[name]
@@ -107,7 +91,7 @@ def test_named_query_answers_the_same_on_both_stores(built, kg, memory_kg, name)
     assert _rows(oxigraph) == _rows(memory)  # the same rows in the same order
 
 
-@pytest.mark.parametrize("kind", [_slow(kind, f"network-{kind}") for kind in KINDS])
+@pytest.mark.parametrize("kind", KINDS)
 def test_network_projections_are_the_same_on_both_stores(network_sources, kind):
     oxigraph, memory = network_sources  # the network queries' rows, read once per store
     one, other = projection(kind, source=oxigraph), projection(kind, source=memory)
