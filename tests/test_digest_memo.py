@@ -87,3 +87,38 @@ def test_the_cache_check_still_sees_an_edited_build_file_and_changed_sources(pro
     os.utime(source, ns=(stat.st_atime_ns, stat.st_mtime_ns))  # even with its old mtime
     state = cache_state(copy, check_hashes=True)
     assert any("sources changed" in str(p) for p in state.problems)
+
+
+def test_the_build_remembers_what_it_hashed_so_the_next_command_reads_nothing(
+        project, tmp_path, no_racy_window, monkeypatch):
+    copy = copy_project(project, tmp_path / "p")
+    build(copy)
+    manifest = json.loads((copy.build_dir / "manifest.json").read_text(encoding="utf-8"))
+    store_files = [name for name in manifest["files"] if name.startswith(manifest["store"] + "/")]
+    assert store_files
+    read: list[str] = []
+    real = digest_memo.sha256_file
+    monkeypatch.setattr(digest_memo, "sha256_file", lambda path: read.append(path.name) or real(path))
+    # what `gdkg query` checks before its first answer: the inputs and the store it opens
+    state = cache_state(copy, check_hashes=tuple(store_files))
+    assert state.fresh and read == []  # no store file hashed again
+    memo = json.loads((copy.build_dir / MEMO).read_text(encoding="utf-8"))
+    assert "input" in memo and all(name in memo for name in store_files)
+
+
+def test_a_source_edited_during_the_build_is_seen_by_the_next_command(project, tmp_path, no_racy_window,
+                                                                      monkeypatch):
+    from gdkg import pipeline
+
+    copy = copy_project(project, tmp_path / "p")
+    source = sorted(copy.data_dir.rglob("*.ttl"))[0]
+    real = pipeline.closure
+
+    def edit_then_reason(*args, **kwargs):  # the user saves a data file while the build runs
+        source.write_text(source.read_text(encoding="utf-8") + "\n# edited\n", encoding="utf-8")
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(pipeline, "closure", edit_then_reason)
+    build(copy)
+    state = cache_state(copy, check_hashes=True)
+    assert any("sources changed" in str(p) for p in state.problems)  # the hash of before is not reused

@@ -9,6 +9,10 @@ file is always read and hashed again. A digest is not remembered when the file c
 the last :data:`RACY_SECONDS` (a file system with coarse times could otherwise miss a second
 write within the same tick: git's "racily clean" entries).
 
+`gdkg build` keeps the digests it computes itself (of the inputs, and of the store's files,
+which are not renamed after hashing) in the same memo, so the first command after a build does
+not read them again.
+
 The memo is a cache: missing, unreadable or malformed it is ignored, and failing to write it
 changes nothing but the speed of the next command.
 """

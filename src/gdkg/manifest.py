@@ -114,9 +114,11 @@ class CacheState:
 
 
 def cache_state(project: Project, input_hash: str | None = None,
-                check_hashes: bool | tuple[str, ...] = False) -> CacheState:
+                check_hashes: bool | tuple[str, ...] = False,
+                memo: DigestMemo | None = None) -> CacheState:
     """Check build/ against its manifest: every file's size always; SHA-256 of all files
-    (``check_hashes=True``) or of the named ones."""
+    (``check_hashes=True``) or of the named ones. ``memo``: the digests remembered so far
+    (default: build/'s own, read here)."""
     if not check_build_dir(project):
         return CacheState(False, [Text("no build yet", "尚未构建")])
     manifest, why = _read(project)
@@ -124,7 +126,7 @@ def cache_state(project: Project, input_hash: str | None = None,
         return CacheState(True, ["build/" + why], damaged="missing" not in why)
     problems: list[str] = []
     out = project.build_dir
-    memo = DigestMemo(out)
+    memo = memo or DigestMemo(out)
     for name, record in sorted(manifest["files"].items()):
         path = out / name
         try:

@@ -17,6 +17,7 @@ import os
 import shutil
 from pathlib import Path
 
+from .digest_memo import DigestMemo, file_status
 from .load import pyoxigraph
 
 STORE_PREFIX = "store-"
@@ -28,9 +29,12 @@ def store_name(input_hash: str) -> str:
     return f"{STORE_PREFIX}{input_hash[:16]}-{os.urandom(4).hex()}"
 
 
-def write_store(build_dir: Path, name: str, ntriples: list[bytes]) -> dict[str, dict]:
+def write_store(build_dir: Path, name: str, ntriples: list[bytes],
+                memo: DigestMemo | None = None) -> dict[str, dict]:
     """Build the store ``name`` of these N-Triples documents; returns the manifest records
-    of its files, keyed by their path under build/. Nothing when pyoxigraph is not installed."""
+    of its files, keyed by their path under build/. Nothing when pyoxigraph is not installed.
+    ``memo``: the files' digests are remembered there too (the store's files are not renamed
+    again, so the next command need not read them to check them)."""
     if pyoxigraph is None:
         return {}
     from .manifest import file_record
@@ -61,7 +65,10 @@ def write_store(build_dir: Path, name: str, ntriples: list[bytes]) -> dict[str, 
     records = {}
     for path in sorted(final.iterdir()):
         if path.is_file():
-            records[f"{name}/{path.name}"] = file_record(path.read_bytes())
+            key, status = f"{name}/{path.name}", file_status(path)  # (status before reading)
+            record = records[key] = file_record(path.read_bytes())
+            if memo is not None:
+                memo.digest(key, [status], lambda record=record: record["sha256"])
     return records
 
 

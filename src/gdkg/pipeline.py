@@ -19,6 +19,7 @@ from rdflib import URIRef
 from rdflib.namespace import RDF
 
 from . import __version__
+from .digest_memo import DigestMemo
 from .forked import Forked
 from .language import Text, fmt, join, note
 from .load import MAX_GRAPH_FILES, LoadError, Triple, load_triples
@@ -77,8 +78,11 @@ def build(project: Project | None = None, *, engine: Engine = "auto", force: boo
     timer = timer or Timer()
     with project_lock(project, "build"):
         recover(project)
-        input_hash = project.input_hash()
-        state = cache_state(project, input_hash, check_hashes=True)
+        # one memo of digests for the whole build: the inputs and the store's files are hashed
+        # once here, and the next command need not read them again to check the cache
+        memo = DigestMemo(project.build_dir)
+        input_hash = project.input_hash(memo)
+        state = cache_state(project, input_hash, check_hashes=True, memo=memo)
         manifest = read_manifest(project) or {}
         # a cache made by another reasoner than the one asked for is not reused
         same_reasoner = engine == "auto" or manifest.get("reasoner") == available_engine(engine)
@@ -88,12 +92,13 @@ def build(project: Project | None = None, *, engine: Engine = "auto", force: boo
                                cached=True, manifest=manifest)
         if state.damaged and not force:
             print(note(join(state.problems) + Text(": rebuilding", "：重新构建")), file=sys.stderr)
-        result = _build(project, input_hash, engine, timer)
+        result = _build(project, input_hash, engine, timer, memo)
         sweep_temporaries(project.build_dir)
         return result
 
 
-def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> BuildResult:
+def _build(project: Project, input_hash: str, engine: Engine, timer: Timer,
+           memo: DigestMemo) -> BuildResult:
     check_build_dir(project)
     for name in (*ARTEFACTS, MANIFEST):  # refuse a directory or link there before the work
         check_writable(project.build_dir / name, f"{project.relative(project.build_dir)}/{name}")
@@ -134,7 +139,7 @@ def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> B
         # the on-disk store later commands open read-only (listed in the manifest like the
         # other files, so the cache checks cover it)
         store = store_name(input_hash)
-        store_records = write_store(out, store, [encoded["asserted.nt"], encoded["inferred.nt"]])
+        store_records = write_store(out, store, [encoded["asserted.nt"], encoded["inferred.nt"]], memo)
         manifest = {
             "gdkg_version": __version__,
             "input_hash": input_hash,
@@ -159,6 +164,8 @@ def _build(project: Project, input_hash: str, engine: Engine, timer: Timer) -> B
             remove_store(out, store)
             raise
         remove_other_stores(out, manifest["store"])
+        # (the files renamed just now are left out by the memo itself: changed too recently)
+        memo.save(keep=[*manifest["files"], "input"])
     return BuildResult(project, input_hash, len(asserted), len(inferred), instances, report,
                        timer, reasoner, manifest=manifest)
 
