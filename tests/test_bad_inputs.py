@@ -485,3 +485,21 @@ def test_sparql_looking_cells_are_only_text(project, capsys):
     assert (URIRef(PREFIXES["ent"] + "example-robotics"), RDFS.comment,
             Literal(row["comment_en"], lang="en")) in triples
     assert len(triples) == 7
+
+
+def test_a_value_not_of_its_datatype_is_one_problem_not_also_a_negative_amount(built, capsys, tmp_path):
+    # SHACL fails sh:minInclusive 0 when "1,5"^^xsd:decimal cannot be compared; the report says
+    # what is wrong (not a decimal) once, without the shape's "a negative amount" on top
+    path = str(BAD / "ill-typed-literal.ttl")
+    code, out, _ = gdkg(capsys, built.project.root, "validate", path)
+    assert code == 1
+    assert "negative amount" not in out
+    assert "(1 violation, 0 warnings, 0 infos;" in out.splitlines()[-1]
+    # a well-typed negative amount still gets the warning
+    negative = tmp_path / "negative.ttl"
+    negative.write_text((BAD / "ill-typed-literal.ttl").read_text(encoding="utf-8").replace(
+        '"1,5"^^xsd:decimal', '"-1.5"^^xsd:decimal'), encoding="utf-8")
+    code, out, _ = gdkg(capsys, built.project.root, "validate", str(negative), "--fail-on", "warning")
+    assert code == 1
+    assert "[warning] gd:value: a negative amount" in out
+    assert "must be an xsd:decimal" not in out

@@ -37,6 +37,7 @@ from ..load import (
 )
 from ..manifest import is_fresh
 from ..names import NameIndex
+from ..namespaces import SH
 from ..project import Project
 from .focused import GlobalTargets, IndexGraph, TripleIndex, plan_shapes, validate_focused
 from .identity import duplicate_names
@@ -379,7 +380,7 @@ def _check(project: Project, inputs: list[Input], exclude: Iterable[Path],
         finally:
             current.stop_report()
     own = extra_checks(new, {s for s, _, _ in merged}, vocab, index)
-    issues = _merge(shacl, own, vocab, index) + guarded
+    issues = _without_incomparable(_merge(shacl, own, vocab, index)) + guarded
     issues += duplicate_names(new, fresh, vocab.name_families, index)
     locate = Locator(inputs, given)
     for issue in issues:
@@ -488,6 +489,23 @@ def _merge(shacl: list[Issue], own: list[Issue], vocab: Vocabulary,
             same[0].suggestion = suggest(mine)
             said.add(mine.key())
     return issues
+
+
+#: SHACL's comparisons: a value of the wrong datatype fails them because it cannot be compared
+_COMPARISONS = {str(SH[f"{name}ConstraintComponent"])
+                for name in ("MinInclusive", "MaxInclusive", "MinExclusive", "MaxExclusive")}
+_DATATYPE = str(SH.DatatypeConstraintComponent)
+
+
+def _without_incomparable(issues: list[Issue]) -> list[Issue]:
+    """Each problem once: a comparison result (sh:minInclusive …) about a value that also has a
+    sh:datatype violation is dropped. SHACL reports a failure when the comparison cannot be
+    made, so "1,5"^^xsd:decimal also came out as "a negative amount", a wrong hint on top of
+    the real one (not a decimal)."""
+    mistyped = {i.key() for i in issues if i.constraint == _DATATYPE and i.severity == "violation"}
+    if not mistyped:
+        return issues
+    return [i for i in issues if not (i.constraint in _COMPARISONS and i.key() in mistyped)]
 
 
 def _notices(inputs: list[Input], base: Base, locate: Locator, index: NameIndex) -> list[Notice]:
