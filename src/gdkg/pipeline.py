@@ -164,7 +164,8 @@ def _build(project: Project, input_hash: str, engine: Engine, timer: Timer,
             remove_store(out, store)
             raise
         remove_other_stores(out, manifest["store"])
-        # (the files renamed just now are left out by the memo itself: changed too recently)
+        # the input hash and the store's digests; the files just renamed into place are not
+        # offered (their change time is now: the memo's racy window would refuse them)
         memo.save(keep=[*manifest["files"], "input"])
     return BuildResult(project, input_hash, len(asserted), len(inferred), instances, report,
                        timer, reasoner, manifest=manifest)
